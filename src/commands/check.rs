@@ -1,0 +1,212 @@
+//! `sitrep check`: what is overdue, what went up late, who skipped a level, which report lacks
+//! its measures or states a cause too early. Exit 3 when any violation; `due_soon` alone is not.
+//!
+//! Scope: incidents open at T, plus those closed in the 24 hours before T; `--since` widens the
+//! closed part, `--all` takes every incident. Only in-scope incidents are read (by index), so
+//! the cost follows the open incidents, not the history.
+
+use std::io::Write;
+use std::rc::Rc;
+
+use anyhow::Result;
+use chrono::Duration;
+use serde_json::{Value, json};
+
+use crate::cli::Format;
+use crate::context::Ctx;
+use crate::domain::model::Instant;
+use crate::domain::when::{parse_since, parse_when};
+use crate::domain::replay::replay;
+use crate::engine::{Finding, FindingKind, evaluate_history};
+use crate::error::{Exit, refuse};
+use crate::i18n::{Label, pick};
+use crate::render::{self, finding::minutes_cell, json as rj, table};
+use crate::rules::Rules;
+use crate::store::{Store, Tx};
+use crate::tz::{rfc3339, short};
+
+/// Findings as of a moment.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  sitrep check\n  sitrep check --at 2026-03-12T12:00:00+08:00 --format json\n  */10 * * * * sitrep check -q || mail -s 'sitrep: 报送问题' duty@example.org  # cron")]
+pub struct Args {
+    /// Judge as of TIME [default: now]
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Also incidents closed since TIME or within DURATION (7d)
+    #[arg(long, value_name = "TIME|DURATION", conflicts_with = "all")]
+    pub since: Option<String>,
+    /// Every incident
+    #[arg(long)]
+    pub all: bool,
+    /// Print nothing when there is nothing to report (for cron)
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// An incident's findings, with the rules that judged them.
+pub struct Judged {
+    pub id: String,
+    pub title: String,
+    pub rules: Rc<Rules>,
+    pub findings: Vec<Finding>,
+}
+
+pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
+    let format = ctx.format(&[Format::Table, Format::Json])?;
+    let current = Rc::clone(&ctx.rules()?.rules);
+    let tz = current.tz;
+    let at = match &a.at {
+        Some(t) => parse_when(t, ctx.now, tz).map_err(refuse)?,
+        None => ctx.now,
+    };
+    let mut closed_after = at - Duration::hours(24);
+    if let Some(s) = &a.since {
+        closed_after = closed_after.min(parse_since(s, ctx.now, tz).map_err(refuse)?);
+    }
+    if a.all {
+        closed_after = Instant::MIN_UTC;
+    }
+    let mut store = Store::open(&ctx.db)?;
+    let judged = store.read(|tx| judge_scope(ctx, tx, at, closed_after))?;
+
+    let violations = judged
+        .iter()
+        .flat_map(|j| &j.findings)
+        .filter(|f| f.kind.is_violation())
+        .count();
+    let any = judged.iter().any(|j| !j.findings.is_empty());
+    if format == Format::Json {
+        let v = to_json(&judged, at, tz);
+        if !(a.quiet && !any) {
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        }
+    } else if any {
+        print_table(ctx, out, &judged, at)?;
+    } else if !a.quiet {
+        let shown = short(tz, at);
+        writeln!(
+            out,
+            "{}",
+            crate::msg!("Nothing to report as of {shown}.", "截至 {shown}，无报送问题。")
+        )?;
+    }
+    Ok(if violations > 0 {
+        Exit::Problems
+    } else {
+        Exit::Success
+    })
+}
+
+/// Evaluates every incident in scope at `at`.
+pub fn judge_scope(ctx: &Ctx, tx: &Tx<'_>, at: Instant, closed_after: Instant) -> Result<Vec<Judged>> {
+    let rows = tx.in_scope(at, closed_after)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let rules = ctx.pinned(tx, &row.rules)?;
+        let entries = tx.entries(&row.id)?;
+        let Some(history) = replay(&entries, &rules, Some(at)).map_err(refuse)? else {
+            continue;
+        };
+        // Closed, as of T, before the scope's start.
+        if history.closed.is_some_and(|c| c <= closed_after) {
+            continue;
+        }
+        let eval = evaluate_history(&history, &rules, at);
+        out.push(Judged {
+            id: row.id,
+            title: row.title,
+            rules,
+            findings: eval.findings,
+        });
+    }
+    Ok(out)
+}
+
+/// The JSON of DESIGN.md §5.
+pub fn to_json(judged: &[Judged], at: Instant, tz: chrono_tz::Tz) -> Value {
+    let mut findings = Vec::new();
+    for j in judged {
+        for f in &j.findings {
+            findings.push(rj::finding(&j.id, f, &j.rules, j.rules.tz));
+        }
+    }
+    json!({
+        "at": rfc3339(tz, at),
+        "findings": findings,
+        "summary": summary(judged.iter().flat_map(|j| &j.findings)),
+    })
+}
+
+/// Counts by finding kind, every kind present.
+pub fn summary<'a>(findings: impl Iterator<Item = &'a Finding>) -> Value {
+    let mut counts: Vec<(FindingKind, u64)> = FindingKind::ALL.iter().map(|k| (*k, 0)).collect();
+    for f in findings {
+        if let Some(c) = counts.iter_mut().find(|(k, _)| *k == f.kind) {
+            c.1 += 1;
+        }
+    }
+    Value::Object(
+        counts
+            .into_iter()
+            .map(|(k, n)| (k.as_str().to_owned(), json!(n)))
+            .collect(),
+    )
+}
+
+fn print_table(ctx: &Ctx, out: &mut dyn Write, judged: &[Judged], at: Instant) -> Result<()> {
+    let layout = table::Layout {
+        width: ctx.width,
+        tty: ctx.stdout_tty,
+        color: ctx.color,
+    };
+    let tz = judged.first().map_or(chrono_tz::UTC, |j| j.rules.tz);
+    let shown = short(tz, at);
+    writeln!(out, "{}", crate::msg!("As of {shown}:", "截至 {shown}："))?;
+    for j in judged.iter().filter(|j| !j.findings.is_empty()) {
+        writeln!(out, "\n{}  {}", j.id, j.title)?;
+        let mut t = table::new(
+            layout,
+            &[
+                Label::Finding,
+                Label::Step,
+                Label::Due,
+                Label::Done,
+                Label::Minutes,
+                Label::Message,
+            ],
+        );
+        for f in &j.findings {
+            let rtz = j.rules.tz;
+            let kind = match f.reason {
+                Some(r) => format!("{} ({})", table::kind_text(f.kind), reason_text(r)),
+                None => table::kind_text(f.kind).to_owned(),
+            };
+            t.add_row(vec![
+                table::finding_cell(kind, f.kind, ctx.color),
+                table::cell(&f.step),
+                table::cell(f.due.map(|d| short(rtz, d)).unwrap_or_else(|| "-".into())),
+                table::cell(f.done.map(|d| short(rtz, d)).unwrap_or_else(|| "-".into())),
+                table::cell(minutes_cell(f)),
+                table::cell(render::finding::message(f, &j.rules)),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    let all: Vec<&Finding> = judged.iter().flat_map(|j| &j.findings).collect();
+    let parts: Vec<String> = FindingKind::ALL
+        .iter()
+        .map(|k| {
+            let n = all.iter().filter(|f| f.kind == *k).count();
+            format!("{} {n}", table::kind_text(*k))
+        })
+        .collect();
+    writeln!(out, "\n{}{}", pick("Summary: ", "汇总："), parts.join(", "))?;
+    Ok(())
+}
+
+fn reason_text(r: crate::engine::SkipReason) -> &'static str {
+    match r {
+        crate::engine::SkipReason::Bypassed => pick("bypassed", "越级"),
+        crate::engine::SkipReason::Omitted => pick("omitted", "漏报"),
+    }
+}

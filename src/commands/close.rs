@@ -1,0 +1,120 @@
+//! `sitrep close`: the final report (终报); closes the incident. Also the shared path of
+//! `update`, since a follow-up and a final report differ only in their stage.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde_json::json;
+
+use super::deadlines;
+use super::input::{self, Ask, Need};
+use super::record::{self, Draft, Stamp};
+use super::report::ReportFlags;
+use crate::context::Ctx;
+use crate::domain::model::Body;
+use crate::domain::text::clean_text;
+use crate::domain::when::parse_when;
+use crate::error::{Exit, refuse};
+use crate::i18n::Label;
+use crate::rules::Stage;
+use crate::store::Store;
+
+/// The final report.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  sitrep close 20260310-001 --summary '泄漏处置完毕，无人员死亡，2人轻伤已出院' \\\n    --cause '阀门密封件老化' --cause-status preliminary")]
+pub struct Args {
+    /// The incident id, e.g. 20260310-001
+    pub id: String,
+    /// How it ended
+    #[arg(long, value_name = "TEXT")]
+    pub summary: Option<String>,
+    #[command(flatten)]
+    pub report: ReportFlags,
+    /// When this report is made [default: now]
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Write the summary and measures in $VISUAL/$EDITOR
+    #[arg(long)]
+    pub edit: bool,
+}
+
+pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
+    report(
+        ctx,
+        Stage::Final,
+        &a.id,
+        a.summary,
+        a.report,
+        a.at,
+        a.edit,
+        out,
+    )
+}
+
+/// Records a follow-up or final report.
+#[allow(clippy::too_many_arguments)]
+pub fn report(
+    ctx: &Ctx,
+    stage: Stage,
+    id: &str,
+    mut text: Option<String>,
+    mut flags: ReportFlags,
+    at: Option<String>,
+    edit: bool,
+    out: &mut dyn Write,
+) -> Result<Exit> {
+    let (flag, label) = match stage {
+        Stage::Final => ("--summary", Label::Summary),
+        _ => ("--progress", Label::Progress),
+    };
+    if edit {
+        input::edit(
+            ctx,
+            &mut [
+                (label.text(), &mut text),
+                (Label::Measures.text(), &mut flags.measures),
+            ],
+        )?;
+    }
+    input::fill(
+        ctx,
+        vec![Need {
+            flag,
+            prompt: crate::i18n::Msg::new(label.texts().0, label.texts().1),
+            ask: Ask::Text,
+            value: &mut text,
+        }],
+    )?;
+    let text = clean_text(flag, text.as_deref().unwrap_or_default()).map_err(refuse)?;
+
+    // The incident's pinned rules decide the zone, the figures and the checks; read them
+    // first, without writing, so bad input is refused before anything is attempted.
+    let mut store = Store::open(&ctx.db)?;
+    let (rules, history) = store.read(|tx| {
+        let (rules, _, h) = record::load(ctx, tx, id)?;
+        Ok((rules, h))
+    })?;
+    if let Some(closed) = history.closed {
+        return Err(record::closed_error(id, closed, &rules));
+    }
+    let at_time = match &at {
+        Some(t) => parse_when(t, ctx.now, rules.tz).map_err(refuse)?,
+        None => ctx.now,
+    };
+    let report = flags.report(text.clone(), &rules)?;
+    let body = match stage {
+        Stage::Final => Body::Final { report },
+        _ => Body::Followup { report },
+    };
+    drop(store);
+    let draft = Draft {
+        command: if stage == Stage::Final { "close" } else { "update" },
+        fields: json!({ "id": id, "text": text, "at": at, "report": flags.to_json() }),
+    };
+    let stamp = Stamp::of(ctx);
+    let rec = record::write(ctx, &draft, |tx| {
+        record::append(ctx, tx, id, at_time, &stamp, body)
+    })?;
+    deadlines::print(ctx, &rec, at_time, out)?;
+    Ok(Exit::Success)
+}

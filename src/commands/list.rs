@@ -1,0 +1,163 @@
+//! `sitrep list`: incidents, newest first.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::cli::Format;
+use crate::context::Ctx;
+use crate::domain::summary::Summary;
+use crate::domain::when::parse_since;
+use crate::error::{Exit, refuse, usage};
+use crate::i18n::Label;
+use crate::msg;
+use crate::render::{self, csv as rcsv, json as rj, table};
+use crate::store::{ListFilter, Store};
+use crate::tz::short;
+
+/// List incidents.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  sitrep list --open\n  sitrep list --since 7d --severity larger --format csv > 较大事故.csv")]
+pub struct Args {
+    /// Only open incidents
+    #[arg(long, conflicts_with = "closed")]
+    pub open: bool,
+    /// Only closed incidents
+    #[arg(long)]
+    pub closed: bool,
+    /// Only incidents filed since TIME, or within DURATION (7d, 48h)
+    #[arg(long, value_name = "TIME|DURATION")]
+    pub since: Option<String>,
+    /// Only this severity class
+    #[arg(long, value_name = "CLASS")]
+    pub severity: Option<String>,
+    /// Only this kind
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// At most N incidents
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+    /// Start CSV with a byte order mark, for spreadsheet programs that need it to read Chinese
+    #[arg(long)]
+    pub bom: bool,
+}
+
+pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
+    let format = ctx.format(&[Format::Table, Format::Json, Format::Csv])?;
+    if a.bom && format != Format::Csv {
+        return Err(usage(msg!("--bom is for --format csv", "--bom 仅用于 --format csv")));
+    }
+    let rules = &ctx.rules()?.rules;
+    if let Some(s) = &a.severity
+        && rules.severity_index(s).is_none()
+    {
+        let list = rules.list_severities();
+        return Err(refuse(msg!(
+            "unknown severity `{s}`; the severities are: {list}",
+            "未知的事故等级“{s}”；可用的等级：{list}"
+        )));
+    }
+    if let Some(k) = &a.kind
+        && rules.kind(k).is_none()
+    {
+        let list = rules.list_kinds();
+        return Err(refuse(msg!(
+            "unknown kind `{k}`; the kinds are: {list}",
+            "未知的事件类型“{k}”；可用的类型：{list}"
+        )));
+    }
+    let filter = ListFilter {
+        open: if a.open {
+            Some(true)
+        } else if a.closed {
+            Some(false)
+        } else {
+            None
+        },
+        since: a
+            .since
+            .as_deref()
+            .map(|s| parse_since(s, ctx.now, rules.tz))
+            .transpose()
+            .map_err(refuse)?,
+        severity: a.severity.clone(),
+        kind: a.kind.clone(),
+        limit: a.limit,
+    };
+    let mut store = Store::open(&ctx.db)?;
+    let rows = store.read(|tx| tx.list(&filter))?;
+    let tz = rules.tz;
+    match format {
+        Format::Json => {
+            let v: Vec<serde_json::Value> = rows.iter().map(|r| rj::incident(r, tz)).collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        }
+        Format::Csv => {
+            let mut w = rcsv::writer(&mut *out, a.bom)?;
+            w.write_record([
+                "id", "title", "kind", "severity", "status", "occurred", "known", "closed",
+                "location", "unit", "figures", "rules",
+            ])?;
+            for r in &rows {
+                w.write_record(csv_row(r, tz))?;
+            }
+            w.flush()?;
+        }
+        _ => {
+            let layout = table::Layout {
+                width: ctx.width,
+                tty: ctx.stdout_tty,
+                color: ctx.color,
+            };
+            let mut t = table::new(
+                layout,
+                &[
+                    Label::Id,
+                    Label::Severity,
+                    Label::Status,
+                    Label::Known,
+                    Label::Kind,
+                    Label::Title,
+                    Label::Unit,
+                ],
+            );
+            for r in &rows {
+                let status = if r.is_open() { Label::Open } else { Label::ClosedStatus };
+                t.add_row(vec![
+                    table::cell(&r.id),
+                    table::cell(render::severity(rules, &r.severity)),
+                    table::cell(status.text()),
+                    table::cell(short(tz, r.known)),
+                    table::cell(render::kind(rules, &r.kind)),
+                    table::cell(&r.title),
+                    table::cell(&r.unit),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+        }
+    }
+    Ok(Exit::Success)
+}
+
+fn csv_row(r: &Summary, tz: chrono_tz::Tz) -> Vec<String> {
+    let figures = r
+        .figures
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(";");
+    vec![
+        r.id.clone(),
+        rcsv::safe(&r.title),
+        rcsv::safe(&r.kind),
+        rcsv::safe(&r.severity),
+        if r.is_open() { "open" } else { "closed" }.to_owned(),
+        crate::tz::rfc3339(tz, r.occurred),
+        crate::tz::rfc3339(tz, r.known),
+        r.closed.map(|c| crate::tz::rfc3339(tz, c)).unwrap_or_default(),
+        rcsv::safe(&r.location),
+        rcsv::safe(&r.unit),
+        figures,
+        r.rules.clone(),
+    ]
+}

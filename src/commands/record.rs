@@ -1,0 +1,278 @@
+//! The write path every writing command shares.
+//!
+//! Rules:
+//! - A new entry is replayed with the incident's history *before* anything is written; a
+//!   refusal (concealed severity, times out of order, an unknown name) returns inside the
+//!   transaction, which rolls back: nothing recorded, no id used.
+//! - When the replayed severity changes, a reclassification entry is appended in the same
+//!   transaction, so the record says when and why the class changed.
+//! - The `incidents` projection is rewritten from the replayed history in the same transaction.
+//! - If the database fails after the input was accepted (busy past the timeout, disk full, read
+//!   only), what was typed is saved to a draft file (mode 0600) and the error says the entry was
+//!   NOT recorded.
+
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use anyhow::{Context as _, Result};
+
+use crate::context::Ctx;
+use crate::domain::id::IncidentId;
+use crate::domain::model::{Body, Entry, Instant};
+use crate::domain::replay::{History, replay};
+use crate::domain::summary::Summary;
+use crate::error::{NotRecorded, refuse};
+use crate::msg;
+use crate::rules::Rules;
+use crate::store::{NewEntry, Store, Tx, is_storage_failure};
+use crate::tz;
+
+/// Who and when, for entries about to be recorded.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    pub by: String,
+    pub os_user: String,
+    pub recorded: Instant,
+    pub imported: bool,
+    pub simulated: bool,
+}
+
+impl Stamp {
+    pub fn of(ctx: &Ctx) -> Stamp {
+        Stamp {
+            by: ctx.user.clone(),
+            os_user: ctx.os_user.clone(),
+            recorded: ctx.now,
+            imported: false,
+            simulated: ctx.simulated,
+        }
+    }
+}
+
+/// What a write left behind.
+#[derive(Debug)]
+pub struct Recorded {
+    pub id: String,
+    pub rules: Rc<Rules>,
+    pub entries: Vec<Entry>,
+    pub history: History,
+    /// The history before the write (none for a new incident).
+    pub before: Option<History>,
+    /// The numbers of the entries this write appended.
+    pub new: Vec<u32>,
+}
+
+/// What was typed, for a draft if the write fails.
+#[derive(Debug)]
+pub struct Draft<'a> {
+    pub command: &'a str,
+    pub fields: serde_json::Value,
+}
+
+/// Opens (creating) the database and runs `f` in one immediate transaction.
+pub fn write<T>(ctx: &Ctx, draft: &Draft<'_>, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+    let result = Store::open_or_create(&ctx.db).and_then(|mut store| store.write(f));
+    result.map_err(|e| {
+        if is_storage_failure(&e) {
+            let saved = save_draft(ctx, draft, &e);
+            e.context(NotRecorded { draft: saved })
+        } else {
+            e
+        }
+    })
+}
+
+/// Saves a draft; returns its path, or `None` if even that failed.
+fn save_draft(ctx: &Ctx, draft: &Draft<'_>, error: &anyhow::Error) -> Option<PathBuf> {
+    let value = serde_json::json!({
+        "command": draft.command,
+        "saved": tz::rfc3339(chrono_tz::UTC, ctx.now),
+        "db": ctx.db.display().to_string(),
+        "error": format!("{error:#}"),
+        "argv": ctx.argv,
+        "fields": draft.fields,
+    });
+    let text = serde_json::to_string_pretty(&value).ok()?;
+    let stamp = ctx.now.format("%Y%m%dT%H%M%SZ");
+    let name = format!("{stamp}-{}-{}.json", draft.command, std::process::id());
+    for dir in [&ctx.drafts_dir, &ctx.temp_dir] {
+        let _ = std::fs::create_dir_all(dir);
+        let path = dir.join(&name);
+        let written = crate::store::create_private(&path).and_then(|mut f| {
+            use std::io::Write;
+            f.write_all(text.as_bytes())?;
+            f.sync_all()
+        });
+        if written.is_ok() {
+            return Some(path);
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+    None
+}
+
+/// The refusal of anything but a correction after the final report.
+pub fn closed_error(id: &str, closed: Instant, rules: &Rules) -> anyhow::Error {
+    let shown = tz::short(rules.tz, closed);
+    refuse(msg!(
+        "{id} was closed at {shown}: nothing is reported after the final report; use `sitrep correct` to correct an entry",
+        "{id} 已于 {shown} 终报：终报后不能再报送；如需修改请用 `sitrep correct` 更正"
+    ))
+}
+
+fn no_incident(id: &str) -> anyhow::Error {
+    refuse(msg!(
+        "there is no incident {id}: `sitrep list` shows the ids",
+        "没有编号为 {id} 的事件：可用 `sitrep list` 查看编号"
+    ))
+}
+
+/// Loads an incident's entries, pinned rules and history.
+pub fn load(ctx: &Ctx, tx: &Tx<'_>, id: &str) -> Result<(Rc<Rules>, Vec<Entry>, History)> {
+    let id = IncidentId::parse(id).map_err(refuse)?.to_string();
+    let row = tx.incident(&id)?.ok_or_else(|| no_incident(&id))?;
+    let rules = ctx.pinned(tx, &row.rules)?;
+    let entries = tx.entries(&id)?;
+    let history = replay(&entries, &rules, None)
+        .map_err(refuse)?
+        .ok_or_else(|| no_incident(&id))?;
+    Ok((rules, entries, history))
+}
+
+fn new_entry(n: u32, at: Instant, stamp: &Stamp, body: Body) -> Entry {
+    Entry {
+        n,
+        at,
+        recorded: stamp.recorded,
+        by: stamp.by.clone(),
+        os_user: stamp.os_user.clone(),
+        imported: stamp.imported,
+        simulated: stamp.simulated,
+        hash: String::new(),
+        body,
+    }
+}
+
+fn store(tx: &Tx<'_>, id: &str, e: &Entry) -> Result<Entry> {
+    tx.append(&NewEntry {
+        incident: id,
+        n: e.n,
+        at: e.at,
+        recorded: e.recorded,
+        by: &e.by,
+        os_user: &e.os_user,
+        imported: e.imported,
+        simulated: e.simulated,
+        body: &e.body,
+    })
+}
+
+/// Appends an entry to incident `id` (and a reclassification if the severity changes).
+/// Reports need the incident open; an escalation may be recorded late for a closed incident
+/// (claimed no later than the final report, which `replay` checks), and so may a correction.
+pub fn append(
+    ctx: &Ctx,
+    tx: &Tx<'_>,
+    id: &str,
+    at: Instant,
+    stamp: &Stamp,
+    body: Body,
+) -> Result<Recorded> {
+    let (rules, mut entries, before) = load(ctx, tx, id)?;
+    let id = IncidentId::parse(id).map_err(refuse)?.to_string();
+    if let Some(closed) = before.closed
+        && matches!(body, Body::Followup { .. } | Body::Final { .. })
+    {
+        return Err(closed_error(&id, closed, &rules));
+    }
+    let n = u32::try_from(entries.len() + 1)?;
+    entries.push(new_entry(n, at, stamp, body));
+    let mut after = replay(&entries, &rules, None)
+        .map_err(refuse)?
+        .ok_or_else(|| no_incident(&id))?;
+    let mut new = vec![n];
+    if after.severity() != before.severity() {
+        let (from, to) = (before.severity(), after.severity());
+        let (rat, reported_in) = if to > from {
+            after
+                .timeline
+                .iter()
+                .find(|c| c.severity == to)
+                .map_or((at, n), |c| (c.at, c.entry))
+        } else {
+            (at, n)
+        };
+        let body = Body::Reclassification {
+            from: rules.severities[from].id.clone(),
+            to: rules.severities[to].id.clone(),
+            reported_in,
+        };
+        entries.push(new_entry(n + 1, rat, stamp, body));
+        after = replay(&entries, &rules, None)
+            .map_err(refuse)?
+            .ok_or_else(|| no_incident(&id))?;
+        new.push(n + 1);
+    }
+    for e in entries.iter_mut().filter(|e| new.contains(&e.n)) {
+        *e = store(tx, &id, e)?;
+    }
+    tx.put_incident(&Summary::of(&id, &after, &rules), None)?;
+    Ok(Recorded {
+        id,
+        rules,
+        entries,
+        history: after,
+        before: Some(before),
+        new,
+    })
+}
+
+/// Files a new incident under the current rules; `id` is given on import, allocated otherwise.
+pub fn file_new(
+    ctx: &Ctx,
+    tx: &Tx<'_>,
+    at: Instant,
+    stamp: &Stamp,
+    body: Body,
+    id: Option<IncidentId>,
+) -> Result<Recorded> {
+    let loaded = ctx.rules()?;
+    let rules = Rc::clone(&loaded.rules);
+    let entries = vec![new_entry(1, at, stamp, body)];
+    let history = replay(&entries, &rules, None)
+        .map_err(refuse)?
+        .context("the initial report was not replayed")?;
+    let date = tz::local(rules.tz, history.header.known).date();
+    let day = IncidentId::day(date);
+    let id = match id {
+        Some(id) => id,
+        None => IncidentId::new(date, tx.next_number(&day)?),
+    };
+    let id_text = id.to_string();
+    if tx.incident(&id_text)?.is_some() {
+        return Err(refuse(msg!(
+            "incident {id_text} exists already",
+            "事件 {id_text} 已存在"
+        )));
+    }
+    tx.store_rules(&rules.hash, &loaded.text, stamp.recorded)?;
+    tx.put_incident(
+        &Summary::of(&id_text, &history, &rules),
+        Some((&IncidentId::day(id.date), id.number)),
+    )?;
+    let stored = store(tx, &id_text, &entries[0])?;
+    Ok(Recorded {
+        id: id_text,
+        rules,
+        entries: vec![stored],
+        history,
+        before: None,
+        new: vec![1],
+    })
+}
+
+/// The instant deadlines are shown at after a write: now, or the entry's time if later (an
+/// entry may be claimed a few minutes ahead of this machine's clock).
+pub fn shown_at(ctx: &Ctx, at: Instant) -> Instant {
+    ctx.now.max(at)
+}

@@ -1,0 +1,176 @@
+//! The flags every report takes (measures, figures, cause), and turning them into a [`Report`].
+
+use anyhow::Result;
+
+use crate::domain::amount::parse_amount;
+use crate::domain::model::{Cause, CauseStatus, Figures, Report};
+use crate::domain::text::{clean_text};
+use crate::error::refuse;
+use crate::msg;
+use crate::rules::Rules;
+
+/// Measures, figures and cause: the content of every report.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ReportFlags {
+    /// Measures taken (重报措施)
+    #[arg(long, value_name = "TEXT")]
+    pub measures: Option<String>,
+    /// Deaths
+    #[arg(long, value_name = "N")]
+    pub deaths: Option<i64>,
+    /// Missing persons
+    #[arg(long, value_name = "N")]
+    pub missing: Option<i64>,
+    /// Serious injuries
+    #[arg(long, value_name = "N")]
+    pub serious_injuries: Option<i64>,
+    /// Injuries
+    #[arg(long, value_name = "N")]
+    pub injuries: Option<i64>,
+    /// People trapped
+    #[arg(long, value_name = "N")]
+    pub trapped: Option<i64>,
+    /// People evacuated
+    #[arg(long, value_name = "N")]
+    pub evacuated: Option<i64>,
+    /// Direct economic loss in yuan: 12000000, 1.2e7 or 1200万
+    #[arg(long, value_name = "AMOUNT")]
+    pub loss: Option<String>,
+    /// Any figure the rules declare, e.g. --figure hospitalized=2
+    #[arg(long = "figure", value_name = "NAME=N")]
+    pub figures: Vec<String>,
+    /// The cause as known so far (慎报原因)
+    #[arg(long, value_name = "TEXT")]
+    pub cause: Option<String>,
+    /// How certain the cause is [default: preliminary when a cause is given]
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub cause_status: Option<CauseStatus>,
+}
+
+impl ReportFlags {
+    /// The figures given, checked against the rules.
+    pub fn figures(&self, rules: &Rules) -> Result<Figures> {
+        let mut f = Figures::new();
+        let named = [
+            ("deaths", "--deaths", self.deaths),
+            ("missing", "--missing", self.missing),
+            ("serious_injuries", "--serious-injuries", self.serious_injuries),
+            ("injuries", "--injuries", self.injuries),
+            ("trapped", "--trapped", self.trapped),
+            ("evacuated", "--evacuated", self.evacuated),
+        ];
+        for (name, flag, value) in named {
+            if let Some(v) = value {
+                f.insert(name.to_owned(), count(flag, v)?);
+            }
+        }
+        if let Some(loss) = &self.loss {
+            f.insert("direct_loss".to_owned(), parse_amount(loss).map_err(refuse)?);
+        }
+        for pair in &self.figures {
+            let Some((name, value)) = pair.split_once('=') else {
+                return Err(refuse(msg!(
+                    "--figure `{pair}` needs a name and a number, e.g. --figure hospitalized=2",
+                    "--figure “{pair}”应为名称和数字，例如 --figure hospitalized=2"
+                )));
+            };
+            let name = name.trim();
+            if !rules.knows_figure(name) {
+                let list = rules.figure_names().join(", ");
+                return Err(refuse(msg!(
+                    "unknown figure `{name}`; the figures are: {list}",
+                    "未知的统计项“{name}”；可用的统计项：{list}"
+                )));
+            }
+            let v = if name == "direct_loss" {
+                parse_amount(value).map_err(refuse)?
+            } else {
+                let v: i64 = value.trim().parse().map_err(|_| {
+                    refuse(msg!(
+                        "--figure {name}={value}: `{value}` is not a whole number",
+                        "--figure {name}={value}：“{value}”不是整数"
+                    ))
+                })?;
+                count("--figure", v)?
+            };
+            f.insert(name.to_owned(), v);
+        }
+        Ok(f)
+    }
+
+    /// The cause given, with its certainty.
+    pub fn cause(&self) -> Result<Option<Cause>> {
+        match (&self.cause, self.cause_status) {
+            (Some(text), status) => Ok(Some(Cause {
+                text: clean_text("--cause", text).map_err(refuse)?,
+                status: status.unwrap_or(CauseStatus::Preliminary),
+            })),
+            (None, Some(CauseStatus::Unknown)) => Ok(Some(Cause {
+                text: crate::i18n::pick("unknown", "原因不明").to_owned(),
+                status: CauseStatus::Unknown,
+            })),
+            (None, Some(_)) => Err(refuse(msg!(
+                "--cause-status needs --cause with the cause itself",
+                "--cause-status 需与 --cause（原因内容）一同给出"
+            ))),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The report these flags and a main text make.
+    pub fn report(&self, text: String, rules: &Rules) -> Result<Report> {
+        Ok(Report {
+            text,
+            measures: self
+                .measures
+                .as_deref()
+                .map(|m| clean_text("--measures", m))
+                .transpose()
+                .map_err(refuse)?,
+            figures: self.figures(rules)?,
+            cause: self.cause()?,
+        })
+    }
+
+    /// Whether any content flag was given (a correction must change something).
+    pub fn any(&self) -> bool {
+        self.measures.is_some()
+            || self.deaths.is_some()
+            || self.missing.is_some()
+            || self.serious_injuries.is_some()
+            || self.injuries.is_some()
+            || self.trapped.is_some()
+            || self.evacuated.is_some()
+            || self.loss.is_some()
+            || !self.figures.is_empty()
+            || self.cause.is_some()
+            || self.cause_status.is_some()
+    }
+
+    /// What was typed, for a draft.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "measures": self.measures,
+            "deaths": self.deaths,
+            "missing": self.missing,
+            "serious_injuries": self.serious_injuries,
+            "injuries": self.injuries,
+            "trapped": self.trapped,
+            "evacuated": self.evacuated,
+            "loss": self.loss,
+            "figures": self.figures,
+            "cause": self.cause,
+            "cause_status": self.cause_status.map(|s| s.as_str()),
+        })
+    }
+}
+
+fn count(flag: &str, v: i64) -> Result<i64> {
+    if v < 0 {
+        return Err(refuse(msg!(
+            "{flag} {v}: figures cannot be negative",
+            "{flag} {v}：数字不能为负"
+        )));
+    }
+    Ok(v)
+}

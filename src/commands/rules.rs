@@ -1,0 +1,213 @@
+//! `sitrep rules check [PATH]`: validate a rules file and show what it says.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use serde_json::json;
+
+use crate::cli::Format;
+use crate::context::Ctx;
+use crate::error::Exit;
+use crate::i18n::{Label, pick};
+use crate::msg;
+use crate::render::{self, table};
+use crate::rules::{Clock, Duty, Rules, Anchor};
+
+/// Reporting rules.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Validate a rules file; print its severities, levels and steps
+    #[command(after_help = "Examples:\n  sitrep rules check\n  sitrep rules check examples/eu-nis2-gdpr.toml --format json")]
+    Check {
+        /// The rules file [default: the rules in force: --rules, ./reporting-rules.toml or built-in]
+        path: Option<PathBuf>,
+    },
+}
+
+pub fn run(ctx: &Ctx, c: Command, out: &mut dyn Write) -> Result<Exit> {
+    let Command::Check { path } = c;
+    let format = ctx.format(&[Format::Table, Format::Json])?;
+    let owned;
+    let rules: &Rules = match &path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| {
+                let p = p.display();
+                msg!("cannot read the rules file {p}", "无法读取规则文件 {p}")
+            })?;
+            owned = Rules::parse(&text, &p.display().to_string())?;
+            &owned
+        }
+        None => &ctx.rules()?.rules,
+    };
+    if format == Format::Json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&to_json(rules))?)?;
+    } else {
+        print_tables(ctx, rules, out)?;
+    }
+    Ok(Exit::Success)
+}
+
+fn anchors(rules: &Rules, a: &[Anchor]) -> String {
+    a.iter()
+        .map(|a| match a {
+            Anchor::Occurred => "occurred".to_owned(),
+            Anchor::Known => "known".to_owned(),
+            Anchor::Step(i) => format!("step:{}", rules.steps[*i].id),
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+fn applies(rules: &Rules, min: usize, max: usize) -> String {
+    let s = &rules.severities;
+    if min == 0 && max == s.len() - 1 {
+        return Label::All.text().to_owned();
+    }
+    s[min..=max]
+        .iter()
+        .map(|x| render::item(&x.id, &x.label))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn timing(rules: &Rules, c: &Clock) -> String {
+    match c {
+        Clock::Once {
+            from,
+            within,
+            no_later_than,
+        } => {
+            let mut s = format!("{within} {} {}", pick("after", "自"), anchors(rules, from));
+            for (a, span) in no_later_than {
+                s.push_str(&format!(
+                    "; {} {span} {} {}",
+                    pick("no later than", "且不迟于"),
+                    pick("after", "自"),
+                    anchors(rules, a)
+                ));
+            }
+            s
+        }
+        Clock::Every(span) => format!("{} {span}", pick("every", "每")),
+    }
+}
+
+fn print_tables(ctx: &Ctx, rules: &Rules, out: &mut dyn Write) -> Result<()> {
+    let layout = table::Layout {
+        width: ctx.width,
+        tty: ctx.stdout_tty,
+        color: ctx.color,
+    };
+    let name = &rules.name;
+    let zone = rules.tz.name();
+    let (warning, day, bypass) = (rules.warning, rules.day_starts.format("%H:%M"), rules.bypass.as_str());
+    writeln!(
+        out,
+        "{}",
+        msg!(
+            "{name}\ntime zone {zone}, due-soon warning {warning}, duty day from {day}, bypass {bypass}",
+            "{name}\n时区 {zone}，提前 {warning} 提醒，值班日自 {day} 起，越级报送：{bypass}"
+        )
+    )?;
+    let mut t = table::new(layout, &[Label::Severity, Label::Label, Label::Thresholds]);
+    for s in &rules.severities {
+        let th = s
+            .at_least
+            .iter()
+            .map(|(k, v)| format!("{k} ≥ {v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        t.add_row(vec![table::cell(&s.id), table::cell(&s.label), table::cell(th)]);
+    }
+    writeln!(out, "\n{t}")?;
+    let mut t = table::new(layout, &[Label::Kind, Label::Label, Label::CasualtyWindow]);
+    for k in &rules.kinds {
+        t.add_row(vec![
+            table::cell(&k.id),
+            table::cell(&k.label),
+            table::cell(k.casualty_window),
+        ]);
+    }
+    writeln!(out, "\n{t}")?;
+    let mut t = table::new(layout, &[Label::Level, Label::Label, Label::Rank]);
+    for l in &rules.levels {
+        t.add_row(vec![table::cell(&l.id), table::cell(&l.label), table::cell(l.rank)]);
+    }
+    writeln!(out, "\n{t}")?;
+    let mut t = table::new(layout, &[Label::Step, Label::Obligation, Label::Within, Label::Applies]);
+    for s in &rules.steps {
+        t.add_row(vec![
+            table::cell(render::step_name(s)),
+            table::cell(render::duty(rules, s)),
+            table::cell(timing(rules, &s.clock)),
+            table::cell(applies(rules, s.min_severity, s.max_severity)),
+        ]);
+    }
+    writeln!(out, "\n{t}")?;
+    let mut t = table::new(layout, &[Label::Type, Label::Label, Label::Requires]);
+    for st in crate::rules::Stage::ALL {
+        let r = rules.reports.get(st);
+        let mut req: Vec<String> = r.requires.iter().map(|f| render::finding::field_name(*f)).collect();
+        if r.confirmed_cause {
+            req.push(pick("confirmed cause allowed", "可报已确认原因").to_owned());
+        }
+        t.add_row(vec![table::cell(st.as_str()), table::cell(&r.label), table::cell(req.join(", "))]);
+    }
+    writeln!(out, "\n{t}")?;
+    let hash = &rules.hash;
+    writeln!(out, "\nsha256 {hash}")?;
+    Ok(())
+}
+
+fn to_json(rules: &Rules) -> serde_json::Value {
+    json!({
+        "name": rules.name,
+        "hash": rules.hash,
+        "time_zone": rules.tz.name(),
+        "warning": rules.warning.to_string(),
+        "day_starts": rules.day_starts.format("%H:%M").to_string(),
+        "bypass": rules.bypass.as_str(),
+        "casualty_window": rules.casualty_window.to_string(),
+        "channels": rules.channels,
+        "default_channel": rules.default_channel,
+        "figures": rules.figure_names(),
+        "severities": rules.severities.iter().map(|s| json!({
+            "id": s.id, "label": s.label, "at_least": s.at_least,
+        })).collect::<Vec<_>>(),
+        "kinds": rules.kinds.iter().map(|k| json!({
+            "id": k.id, "label": k.label, "casualty_window": k.casualty_window.to_string(),
+        })).collect::<Vec<_>>(),
+        "levels": rules.levels.iter().map(|l| json!({
+            "id": l.id, "label": l.label, "rank": l.rank,
+        })).collect::<Vec<_>>(),
+        "reports": crate::rules::Stage::ALL.iter().map(|st| {
+            let r = rules.reports.get(*st);
+            json!({
+                "stage": st.as_str(), "label": r.label,
+                "requires": r.requires.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+                "confirmed_cause": r.confirmed_cause,
+            })
+        }).collect::<Vec<_>>(),
+        "steps": rules.steps.iter().map(|s| {
+            let (obligation, level, channel, stage) = match &s.duty {
+                Duty::Escalate { level, channel } => ("escalate", Some(rules.levels[*level].id.clone()), channel.clone(), None),
+                Duty::Report(st) => ("report", None, None, Some(st.as_str())),
+            };
+            let (from, within, every, no_later_than) = match &s.clock {
+                Clock::Once { from, within, no_later_than } => (
+                    Some(anchors(rules, from)), Some(within.to_string()), None,
+                    no_later_than.iter().map(|(a, sp)| json!({"from": anchors(rules, a), "within": sp.to_string()})).collect::<Vec<_>>(),
+                ),
+                Clock::Every(sp) => (None, None, Some(sp.to_string()), Vec::new()),
+            };
+            json!({
+                "step": s.id, "label": s.label, "obligation": obligation, "level": level,
+                "channel": channel, "report": stage, "from": from, "within": within,
+                "every": every, "no_later_than": no_later_than,
+                "min_severity": rules.severities[s.min_severity].id,
+                "max_severity": rules.severities[s.max_severity].id,
+            })
+        }).collect::<Vec<_>>(),
+    })
+}

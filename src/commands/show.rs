@@ -1,0 +1,285 @@
+//! `sitrep show`: an incident's facts, latest figures, every entry in order (corrections beside
+//! what they correct), and every deadline with its status.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::record;
+use crate::cli::Format;
+use crate::context::Ctx;
+use crate::domain::model::{Body, Entry};
+use crate::domain::replay::{History, replay};
+use crate::domain::summary::Summary;
+use crate::engine::{Evaluation, evaluate_history};
+use crate::error::{Exit, refuse};
+use crate::i18n::{Label, pick};
+use crate::render::{self, json as rj, markdown, table};
+use crate::rules::Rules;
+use crate::store::Store;
+use crate::tz::short;
+
+/// Show an incident.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  sitrep show 20260310-001\n  sitrep show 20260310-001 --format markdown > 书面报告.md\n  sitrep show 20260310-001 --format json")]
+pub struct Args {
+    /// The incident id, e.g. 20260310-001
+    pub id: String,
+}
+
+pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
+    let format = ctx.format(&[Format::Table, Format::Json, Format::Markdown])?;
+    let mut store = Store::open(&ctx.db)?;
+    let (rules, entries, history) = store.read(|tx| record::load(ctx, tx, &a.id))?;
+    let at = ctx.now;
+    // Deadlines are judged as of now; entries claimed a little ahead of this clock count too.
+    let latest = entries.iter().map(|e| e.at).max().unwrap_or(at).max(at);
+    let as_of = replay(&entries, &rules, Some(latest))
+        .map_err(refuse)?
+        .unwrap_or_else(|| history.clone());
+    let eval = evaluate_history(&as_of, &rules, latest);
+    let id = crate::domain::id::IncidentId::parse(&a.id)
+        .map_err(refuse)?
+        .to_string();
+    let summary = Summary::of(&id, &history, &rules);
+    match format {
+        Format::Json => {
+            let v = rj::incident_full(&summary, &entries, &history, &eval, &rules);
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        }
+        Format::Markdown => {
+            write!(
+                out,
+                "{}",
+                markdown::written_report(&summary, &entries, &history, &rules)
+            )?;
+        }
+        _ => table_view(ctx, out, &summary, &entries, &history, &eval, &rules)?,
+    }
+    Ok(Exit::Success)
+}
+
+fn table_view(
+    ctx: &Ctx,
+    out: &mut dyn Write,
+    s: &Summary,
+    entries: &[Entry],
+    h: &History,
+    eval: &Evaluation,
+    rules: &Rules,
+) -> Result<()> {
+    let tz = rules.tz;
+    let layout = table::Layout {
+        width: ctx.width,
+        tty: ctx.stdout_tty,
+        color: ctx.color,
+    };
+    writeln!(out, "{}  {}", s.id, s.title)?;
+    let mut facts = table::new(layout, &[]);
+    let status = if s.is_open() {
+        Label::Open.text()
+    } else {
+        Label::ClosedStatus.text()
+    };
+    let rows: Vec<(Label, String)> = vec![
+        (Label::Severity, render::severity(rules, &s.severity)),
+        (Label::Status, status.to_owned()),
+        (Label::Kind, render::kind(rules, &s.kind)),
+        (Label::Occurred, short(tz, s.occurred)),
+        (Label::Known, short(tz, s.known)),
+        (Label::Filed, short(tz, s.filed)),
+        (Label::Location, s.location.clone()),
+        (Label::Unit, s.unit.clone()),
+        (Label::Figures, render::figures_line(rules, &s.figures)),
+        (
+            Label::Cause,
+            h.cause.as_ref().map_or_else(
+                || Label::None.text().to_owned(),
+                |c| format!("{} ({})", c.text, c.status.as_str()),
+            ),
+        ),
+        (
+            Label::Rules,
+            format!("{} · {}", rules.name, &s.rules[..s.rules.len().min(12)]),
+        ),
+    ];
+    for (label, value) in rows {
+        facts.add_row(vec![table::cell(label.text()), table::cell(value)]);
+    }
+    writeln!(out, "{facts}")?;
+
+    writeln!(out, "\n{}", Label::Entries.text())?;
+    let mut t = table::new(
+        layout,
+        &[Label::Entry, Label::At, Label::Type, Label::By, Label::Details],
+    );
+    for e in entries {
+        let mut kind = e.body.entry_type().as_str().to_owned();
+        if e.backfilled() {
+            kind.push_str(&format!(" ({})", Label::Backfilled.text()));
+        }
+        if e.imported {
+            kind.push_str(&format!(" ({})", Label::Imported.text()));
+        }
+        let mut details = details(e, rules);
+        if let Some(eff) = h.entry(e.n)
+            && !eff.corrected_by.is_empty()
+        {
+            let list = eff
+                .corrected_by
+                .iter()
+                .map(|n| format!("#{n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            details.push_str(&format!("\n{} {list}", pick("→ corrected by", "→ 已被更正：")));
+        }
+        t.add_row(vec![
+            table::cell(e.n),
+            table::cell(short(tz, e.at)),
+            table::cell(kind),
+            table::cell(&e.by),
+            table::cell(details),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+
+    writeln!(out, "\n{}", Label::Steps.text())?;
+    let mut t = table::new(
+        layout,
+        &[Label::Step, Label::Obligation, Label::Due, Label::Done, Label::Status],
+    );
+    for st in &eval.steps {
+        let step = &rules.steps[st.step];
+        t.add_row(vec![
+            table::cell(render::step_name(step)),
+            table::cell(render::duty(rules, step)),
+            table::cell(st.due.map(|d| short(tz, d)).unwrap_or_else(|| "-".into())),
+            table::cell(st.done.map(|d| short(tz, d)).unwrap_or_else(|| "-".into())),
+            table::status_cell(table::status_text(st.status).to_owned(), st.status, ctx.color),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    if !eval.findings.is_empty() {
+        writeln!(out, "\n{}", Label::Findings.text())?;
+        for f in &eval.findings {
+            writeln!(out, "- {}", render::finding::message(f, rules))?;
+        }
+    }
+    Ok(())
+}
+
+/// One line (or a few) saying what an entry holds.
+pub fn details(e: &Entry, rules: &Rules) -> String {
+    let tz = rules.tz;
+    let report = |text: &str, r: &crate::domain::model::Report| {
+        let mut s = text.to_owned();
+        if let Some(m) = &r.measures {
+            s.push_str(&format!("\n{}: {m}", Label::Measures.text()));
+        }
+        if !r.figures.is_empty() {
+            s.push_str(&format!(
+                "\n{}: {}",
+                Label::Figures.text(),
+                render::figures_line(rules, &r.figures)
+            ));
+        }
+        if let Some(c) = &r.cause {
+            s.push_str(&format!(
+                "\n{}: {} ({})",
+                Label::Cause.text(),
+                c.text,
+                c.status.as_str()
+            ));
+        }
+        s
+    };
+    match &e.body {
+        Body::Initial { report: r, .. } | Body::Followup { report: r } | Body::Final { report: r } => {
+            report(&r.text, r)
+        }
+        Body::Escalation { escalation: x } => {
+            let mut s = format!("{} · {}", render::level(rules, &x.level), x.channel);
+            if let Some(c) = &x.contact {
+                s.push_str(&format!(" · {c}"));
+            }
+            if let Some(r) = &x.reason {
+                s.push_str(&format!("\n{}: {r}", Label::Reason.text()));
+            }
+            s
+        }
+        Body::Reclassification {
+            from,
+            to,
+            reported_in,
+        } => format!(
+            "{} → {} (#{reported_in})",
+            render::severity(rules, from),
+            render::severity(rules, to)
+        ),
+        Body::Correction {
+            corrects,
+            reason,
+            changes,
+        } => {
+            let mut parts: Vec<String> = Vec::new();
+            if let Some(t) = changes.at {
+                parts.push(format!("{} → {}", Label::At.text(), short(tz, t)));
+            }
+            if let Some(v) = &changes.title {
+                parts.push(format!("{} → {v}", Label::Title.text()));
+            }
+            if let Some(v) = &changes.kind {
+                parts.push(format!("{} → {}", Label::Kind.text(), render::kind(rules, v)));
+            }
+            if let Some(t) = changes.occurred {
+                parts.push(format!("{} → {}", Label::Occurred.text(), short(tz, t)));
+            }
+            if let Some(t) = changes.known {
+                parts.push(format!("{} → {}", Label::Known.text(), short(tz, t)));
+            }
+            if let Some(v) = &changes.location {
+                parts.push(format!("{} → {v}", Label::Location.text()));
+            }
+            if let Some(v) = &changes.unit {
+                parts.push(format!("{} → {v}", Label::Unit.text()));
+            }
+            if let Some(v) = &changes.severity {
+                parts.push(format!("{} → {}", Label::Severity.text(), render::severity(rules, v)));
+            }
+            if let Some(v) = &changes.text {
+                parts.push(format!("{} → {v}", Label::Details.text()));
+            }
+            if let Some(v) = &changes.measures {
+                parts.push(format!("{} → {v}", Label::Measures.text()));
+            }
+            if !changes.figures.is_empty() {
+                parts.push(format!(
+                    "{} → {}",
+                    Label::Figures.text(),
+                    render::figures_line(rules, &changes.figures)
+                ));
+            }
+            if let Some(c) = &changes.cause {
+                parts.push(format!("{} → {} ({})", Label::Cause.text(), c.text, c.status.as_str()));
+            }
+            if let Some(v) = &changes.level {
+                parts.push(format!("{} → {}", Label::Level.text(), render::level(rules, v)));
+            }
+            if let Some(v) = &changes.channel {
+                parts.push(format!("{} → {v}", Label::Channel.text()));
+            }
+            if let Some(v) = &changes.contact {
+                parts.push(format!("{} → {v}", Label::Contact.text()));
+            }
+            if let Some(v) = &changes.reason {
+                parts.push(format!("{} → {v}", Label::Reason.text()));
+            }
+            format!(
+                "{} #{corrects}: {}\n{}: {reason}",
+                Label::Corrects.text(),
+                parts.join("; "),
+                Label::Reason.text()
+            )
+        }
+    }
+}

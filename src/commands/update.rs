@@ -1,0 +1,42 @@
+//! `sitrep update`: a follow-up report (续报进展).
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::report::ReportFlags;
+use crate::context::Ctx;
+use crate::error::Exit;
+use crate::rules::Stage;
+
+/// A follow-up report.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  sitrep update 20260310-001 --progress '泄漏已封堵，现场空气检测正常' \\\n    --measures '继续监测，疏散群众陆续返回' --injuries 3")]
+pub struct Args {
+    /// The incident id, e.g. 20260310-001
+    pub id: String,
+    /// What has happened since the last report
+    #[arg(long, value_name = "TEXT")]
+    pub progress: Option<String>,
+    #[command(flatten)]
+    pub report: ReportFlags,
+    /// When this report is made [default: now]
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Write the progress and measures in $VISUAL/$EDITOR
+    #[arg(long)]
+    pub edit: bool,
+}
+
+pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
+    super::close::report(
+        ctx,
+        Stage::Followup,
+        &a.id,
+        a.progress,
+        a.report,
+        a.at,
+        a.edit,
+        out,
+    )
+}

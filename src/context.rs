@@ -1,0 +1,187 @@
+//! What a command runs with: the process state `lib::run` read once (clock, environment,
+//! terminal), and the rules.
+//!
+//! Rules: nothing below this reads the clock or the environment; it asks the [`Ctx`]. Current
+//! rules are loaded on first use; the rules an incident is pinned to are loaded from the
+//! database by hash and cached, so a later edit of the rules file never changes them.
+
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use anyhow::{Context as _, Result};
+
+use crate::cli::Format;
+use crate::domain::model::Instant;
+use crate::error::usage;
+use crate::i18n::Lang;
+use crate::msg;
+use crate::rules::{DEFAULT_TEXT, Rules};
+use crate::store::Tx;
+
+/// Where the current rules come from.
+#[derive(Debug, Clone)]
+pub enum RulesSource {
+    File(PathBuf),
+    Builtin,
+}
+
+/// A rules text and its validated form.
+#[derive(Debug)]
+pub struct Loaded {
+    pub rules: Rc<Rules>,
+    pub text: String,
+    pub source: String,
+}
+
+/// The context of one command.
+#[derive(Debug)]
+pub struct Ctx {
+    pub now: Instant,
+    /// `SITREP_NOW` replaced the system clock.
+    pub simulated: bool,
+    pub db: PathBuf,
+    pub rules_source: RulesSource,
+    pub user: String,
+    pub os_user: String,
+    pub format: Option<Format>,
+    pub lang: Lang,
+    pub color: bool,
+    /// Prompts allowed: stdin is a terminal and `--no-input` was not given.
+    pub interactive: bool,
+    /// Terminal width for tables, if known.
+    pub width: Option<u16>,
+    /// Whether stdout and stderr are terminals (for progress bars and table wrapping).
+    pub stdout_tty: bool,
+    pub stderr_tty: bool,
+    pub drafts_dir: PathBuf,
+    /// Where drafts go when the drafts directory cannot be written.
+    pub temp_dir: PathBuf,
+    pub argv: Vec<String>,
+    pub editor: Option<String>,
+    current: OnceCell<Loaded>,
+    pinned: RefCell<HashMap<String, Rc<Rules>>>,
+}
+
+/// The parts of a [`Ctx`] that `lib::run` reads from the process.
+#[derive(Debug)]
+pub struct Process {
+    pub now: Instant,
+    pub simulated: bool,
+    pub db: PathBuf,
+    pub rules_source: RulesSource,
+    pub user: String,
+    pub os_user: String,
+    pub format: Option<Format>,
+    pub lang: Lang,
+    pub color: bool,
+    pub interactive: bool,
+    pub width: Option<u16>,
+    pub stdout_tty: bool,
+    pub stderr_tty: bool,
+    pub drafts_dir: PathBuf,
+    /// Where drafts go when the drafts directory cannot be written.
+    pub temp_dir: PathBuf,
+    pub argv: Vec<String>,
+    pub editor: Option<String>,
+}
+
+impl Ctx {
+    pub fn new(p: Process) -> Ctx {
+        Ctx {
+            now: p.now,
+            simulated: p.simulated,
+            db: p.db,
+            rules_source: p.rules_source,
+            user: p.user,
+            os_user: p.os_user,
+            format: p.format,
+            lang: p.lang,
+            color: p.color,
+            interactive: p.interactive,
+            width: p.width,
+            stdout_tty: p.stdout_tty,
+            stderr_tty: p.stderr_tty,
+            drafts_dir: p.drafts_dir,
+            temp_dir: p.temp_dir,
+            argv: p.argv,
+            editor: p.editor,
+            current: OnceCell::new(),
+            pinned: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The rules in force now (`--rules`, `./reporting-rules.toml`, or the built-in ones).
+    pub fn rules(&self) -> Result<&Loaded> {
+        if let Some(l) = self.current.get() {
+            return Ok(l);
+        }
+        let loaded = match &self.rules_source {
+            RulesSource::Builtin => Loaded {
+                rules: Rc::new(Rules::builtin()),
+                text: DEFAULT_TEXT.to_owned(),
+                source: "built-in".to_owned(),
+            },
+            RulesSource::File(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| {
+                    let p = path.display();
+                    msg!(
+                        "cannot read the rules file {p}: give a readable file with --rules or SITREP_RULES",
+                        "无法读取规则文件 {p}：请用 --rules 或 SITREP_RULES 指定可读的文件"
+                    )
+                })?;
+                let source = path.display().to_string();
+                let rules = Rules::parse(&text, &source)?;
+                Loaded {
+                    rules: Rc::new(rules),
+                    text,
+                    source,
+                }
+            }
+        };
+        Ok(self.current.get_or_init(|| loaded))
+    }
+
+    /// The rules an incident is pinned to, from the database.
+    pub fn pinned(&self, tx: &Tx<'_>, hash: &str) -> Result<Rc<Rules>> {
+        if let Some(r) = self.pinned.borrow().get(hash) {
+            return Ok(Rc::clone(r));
+        }
+        let rules = match self.current.get().filter(|l| l.rules.hash == hash) {
+            Some(l) => Rc::clone(&l.rules),
+            None => {
+                let text = tx.rules_text(hash)?.with_context(|| {
+                    msg!(
+                        "the rules {hash} an incident is pinned to are missing from the database: run `sitrep verify`",
+                        "事件所依据的规则 {hash} 在数据库中缺失：请运行 `sitrep verify`"
+                    )
+                })?;
+                let short = &hash[..hash.len().min(12)];
+                Rc::new(Rules::parse(&text, &format!("stored rules {short}"))?)
+            }
+        };
+        self.pinned
+            .borrow_mut()
+            .insert(hash.to_owned(), Rc::clone(&rules));
+        Ok(rules)
+    }
+
+    /// The output format, checked against what the command writes.
+    pub fn format(&self, allowed: &[Format]) -> Result<Format> {
+        let f = self.format.unwrap_or(Format::Table);
+        if allowed.contains(&f) {
+            return Ok(f);
+        }
+        let name = f.as_str();
+        let list = allowed
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        Err(usage(msg!(
+            "this command does not write --format {name}; it writes: {list}",
+            "此命令不支持 --format {name}；可用：{list}"
+        )))
+    }
+}

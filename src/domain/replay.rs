@@ -1,0 +1,499 @@
+//! An incident's state, derived from its entries: the one place the rules of a history live.
+//!
+//! Rules of this module:
+//! - State is never stored independently of entries: `replay` folds the entries (corrections
+//!   applied) into a [`History`]. Commands, `import` and the engine all go through it, so a typed
+//!   record, an imported one and a checked one obey the same rules.
+//! - Corrections apply in entry order; a correction claimed after the moment asked about does not
+//!   apply yet, and an entry whose (corrected) claimed time is after that moment does not exist.
+//! - Severity: the initial severity (declared, or implied by the figures) holds from the known
+//!   time; a report whose figures imply a higher class, claimed within the kind's casualty
+//!   window from occurrence, raises it from that report's time. Severity never falls by itself;
+//!   figures reported outside the window are kept but never reclassify.
+//! - Every invariant of a history is checked here, with a message that says what to do:
+//!   times in order, known names, one initial report first, nothing reported after the final
+//!   one, a declared severity no lower than the figures imply (不瞒报).
+
+use super::model::{Body, Cause, Changes, Entry, EntryType, Figures, Header, Instant, Report};
+use crate::i18n::Msg;
+use crate::msg;
+use crate::rules::{Rules, SevIdx};
+use crate::tz;
+
+/// An entry as it stands after the corrections that apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effective {
+    pub n: u32,
+    /// The claimed time, corrected.
+    pub at: Instant,
+    pub body: Body,
+    /// The numbers of the corrections applied to it.
+    pub corrected_by: Vec<u32>,
+}
+
+/// A moment the incident's severity changed (the first is the initial severity).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeverityChange {
+    pub at: Instant,
+    pub severity: SevIdx,
+    /// The entry whose figures (or declaration) set it.
+    pub entry: u32,
+}
+
+/// An incident's state as of some moment.
+#[derive(Debug, Clone)]
+pub struct History {
+    pub header: Header,
+    /// The rules hash the incident is pinned to.
+    pub rules: String,
+    /// The initial report's claimed time.
+    pub filed: Instant,
+    /// The final report's claimed time, once closed.
+    pub closed: Option<Instant>,
+    /// The latest value of each figure.
+    pub figures: Figures,
+    /// The latest cause reported.
+    pub cause: Option<Cause>,
+    pub timeline: Vec<SeverityChange>,
+    /// Every entry that exists at that moment, in entry order, corrections applied.
+    pub entries: Vec<Effective>,
+}
+
+impl History {
+    /// The current severity.
+    pub fn severity(&self) -> SevIdx {
+        self.timeline.last().map_or(0, |c| c.severity)
+    }
+
+    /// The severity at `t` (`None` before the known time).
+    pub fn severity_at(&self, t: Instant) -> Option<SevIdx> {
+        self.timeline
+            .iter()
+            .take_while(|c| c.at <= t)
+            .last()
+            .map(|c| c.severity)
+    }
+
+    /// When the incident first reached at least `min`.
+    pub fn reached(&self, min: SevIdx) -> Option<Instant> {
+        self.timeline
+            .iter()
+            .find(|c| c.severity >= min)
+            .map(|c| c.at)
+    }
+
+    /// When the incident first rose above `max`.
+    pub fn left(&self, max: SevIdx) -> Option<Instant> {
+        self.timeline
+            .iter()
+            .find(|c| c.severity > max)
+            .map(|c| c.at)
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.closed.is_none()
+    }
+
+    /// The report entries, in claimed-time order (entry order breaks ties).
+    pub fn reports(&self) -> Vec<&Effective> {
+        let mut r: Vec<&Effective> = self
+            .entries
+            .iter()
+            .filter(|e| e.body.report().is_some())
+            .collect();
+        r.sort_by_key(|e| (e.at, e.n));
+        r
+    }
+
+    pub fn entry(&self, n: u32) -> Option<&Effective> {
+        self.entries.iter().find(|e| e.n == n)
+    }
+}
+
+/// Replays `entries` (in entry order) under `rules`, as of `as_of` (everything when `None`).
+/// `Ok(None)` when the incident does not exist yet at `as_of`.
+pub fn replay(
+    entries: &[Entry],
+    rules: &Rules,
+    as_of: Option<Instant>,
+) -> Result<Option<History>, Msg> {
+    let visible = |t: Instant| as_of.is_none_or(|a| t <= a);
+    let tzz = rules.tz;
+
+    // 1. Apply corrections (those claimed by `as_of`) to their targets.
+    let mut eff: Vec<Effective> = Vec::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        let expected = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        if e.n != expected {
+            let n = e.n;
+            return Err(msg!(
+                "entry {n} is out of sequence (expected {expected}): the record is damaged; run `sitrep verify`",
+                "第 {n} 条记录序号错误（应为 {expected}）：记录已损坏，请运行 `sitrep verify`"
+            ));
+        }
+        if let Body::Correction {
+            corrects, changes, ..
+        } = &e.body
+            && visible(e.at)
+        {
+            let target = eff
+                .iter_mut()
+                .find(|t| t.n == *corrects)
+                .ok_or_else(|| no_such_entry(*corrects, e.n))?;
+            apply(target, changes, e.n)?;
+        }
+        eff.push(Effective {
+            n: e.n,
+            at: e.at,
+            body: e.body.clone(),
+            corrected_by: Vec::new(),
+        });
+    }
+
+    // 2. The initial report must come first, and exist at `as_of`.
+    let Some(first) = eff.first() else {
+        return Ok(None);
+    };
+    let Body::Initial {
+        header,
+        severity: declared,
+        rules: pinned,
+        ..
+    } = &first.body
+    else {
+        return Err(msg!(
+            "the first entry is not an initial report: the record is damaged; run `sitrep verify`",
+            "第一条记录不是首报：记录已损坏，请运行 `sitrep verify`"
+        ));
+    };
+    if !visible(first.at) {
+        return Ok(None);
+    }
+    let header = header.clone();
+    let pinned = pinned.clone();
+    let declared = declared.clone();
+    let filed = first.at;
+    check_header(&header, filed, rules)?;
+
+    // 3. Keep what exists at `as_of` and check every entry against the rules and the clock.
+    eff.retain(|e| visible(e.at));
+    let mut closed: Option<(Instant, u32)> = None;
+    let mut by_time: Vec<&Effective> = eff.iter().collect();
+    by_time.sort_by_key(|e| (e.at, e.n));
+    for e in &by_time {
+        check_entry(e, &header, filed, rules)?;
+        if let Some((t, n)) = closed
+            && e.body.entry_type() != EntryType::Correction
+            && e.body.entry_type() != EntryType::Reclassification
+        {
+            let what = e.body.entry_type().as_str();
+            let en = e.n;
+            let shown = tz::short(tzz, t);
+            return Err(msg!(
+                "entry {en} ({what}) comes after the final report (entry {n}, {shown}), which closed the incident: nothing is reported after it; correct the final report instead",
+                "第 {en} 条（{what}）晚于终报（第 {n} 条，{shown}），事件已终报：其后不能再报送；如需修改请更正终报"
+            ));
+        }
+        if matches!(e.body, Body::Final { .. }) {
+            closed = Some((e.at, e.n));
+        }
+    }
+
+    // 4. Figures, cause and severity, in claimed-time order.
+    let window_end = rules
+        .casualty_window(&header.kind)
+        .after(header.occurred, tzz, &rules.calendar);
+    let in_window = |t: Instant| t <= window_end;
+    let mut figures = Figures::new();
+    let mut cause = None;
+    let mut timeline: Vec<SeverityChange> = Vec::new();
+    for e in by_time.iter().filter(|e| e.body.report().is_some()) {
+        let Some(report) = e.body.report() else {
+            continue;
+        };
+        figures.extend(report.figures.iter().map(|(k, v)| (k.clone(), *v)));
+        if report.cause.is_some() {
+            cause.clone_from(&report.cause);
+        }
+        let implied = rules.severity_for(|f| figures.get(f).copied());
+        if e.n == 1 {
+            let declared_idx = match &declared {
+                Some(id) => Some(rules.severity_index(id).ok_or_else(|| unknown_severity(id, rules))?),
+                None => None,
+            };
+            let initial = match declared_idx {
+                Some(d) if in_window(e.at) => {
+                    if d < implied {
+                        return Err(concealed(d, implied, &figures, rules));
+                    }
+                    d
+                }
+                Some(d) => d,
+                None => implied,
+            };
+            timeline.push(SeverityChange {
+                at: header.known,
+                severity: initial,
+                entry: 1,
+            });
+        } else if in_window(e.at) {
+            let current = timeline.last().map_or(0, |c| c.severity);
+            if implied > current {
+                timeline.push(SeverityChange {
+                    at: e.at,
+                    severity: implied,
+                    entry: e.n,
+                });
+            }
+        }
+    }
+
+    Ok(Some(History {
+        header,
+        rules: pinned,
+        filed,
+        closed: closed.map(|(t, _)| t),
+        figures,
+        cause,
+        timeline,
+        entries: eff,
+    }))
+}
+
+fn no_such_entry(target: u32, by: u32) -> Msg {
+    msg!(
+        "entry {by} corrects entry {target}, which does not come before it",
+        "第 {by} 条更正第 {target} 条，但被更正的记录不在其前"
+    )
+}
+
+/// Applies one correction to its target.
+fn apply(target: &mut Effective, c: &Changes, by: u32) -> Result<(), Msg> {
+    let n = target.n;
+    let ty = target.body.entry_type().as_str();
+    let refuse = |field: &str| {
+        msg!(
+            "entry {n} is {ty}, which has no `{field}` to correct",
+            "第 {n} 条是 {ty}，没有可更正的“{field}”"
+        )
+    };
+    if matches!(
+        target.body,
+        Body::Correction { .. } | Body::Reclassification { .. }
+    ) {
+        return Err(msg!(
+            "entry {n} is a {ty}, which cannot be corrected: correct the entry it is about instead",
+            "第 {n} 条是 {ty}，不能更正：请更正它所涉及的那条记录"
+        ));
+    }
+    if let Some(at) = c.at {
+        target.at = at;
+    }
+    let header_change = c.title.is_some()
+        || c.kind.is_some()
+        || c.occurred.is_some()
+        || c.known.is_some()
+        || c.location.is_some()
+        || c.unit.is_some()
+        || c.severity.is_some();
+    match &mut target.body {
+        Body::Initial {
+            header, severity, ..
+        } => {
+            set(&mut header.title, &c.title);
+            set(&mut header.kind, &c.kind);
+            set(&mut header.location, &c.location);
+            set(&mut header.unit, &c.unit);
+            if let Some(t) = c.occurred {
+                header.occurred = t;
+            }
+            if let Some(t) = c.known {
+                header.known = t;
+            }
+            if c.severity.is_some() {
+                severity.clone_from(&c.severity);
+            }
+        }
+        _ if header_change => {
+            let field = first_set(&[
+                ("title", c.title.is_some()),
+                ("kind", c.kind.is_some()),
+                ("occurred", c.occurred.is_some()),
+                ("known", c.known.is_some()),
+                ("location", c.location.is_some()),
+                ("unit", c.unit.is_some()),
+                ("severity", c.severity.is_some()),
+            ]);
+            return Err(refuse(field));
+        }
+        _ => {}
+    }
+    let report_change =
+        c.text.is_some() || c.measures.is_some() || !c.figures.is_empty() || c.cause.is_some();
+    let escalation_change =
+        c.level.is_some() || c.channel.is_some() || c.contact.is_some() || c.reason.is_some();
+    match &mut target.body {
+        Body::Initial { report, .. } | Body::Followup { report } | Body::Final { report } => {
+            if escalation_change {
+                return Err(refuse(if c.level.is_some() { "level" } else { "channel/contact/reason" }));
+            }
+            apply_report(report, c);
+        }
+        Body::Escalation { escalation } => {
+            if report_change {
+                return Err(refuse("text/measures/figures/cause"));
+            }
+            set(&mut escalation.level, &c.level);
+            set(&mut escalation.channel, &c.channel);
+            if c.contact.is_some() {
+                escalation.contact.clone_from(&c.contact);
+            }
+            if c.reason.is_some() {
+                escalation.reason.clone_from(&c.reason);
+            }
+        }
+        _ => {}
+    }
+    target.corrected_by.push(by);
+    Ok(())
+}
+
+fn apply_report(report: &mut Report, c: &Changes) {
+    set(&mut report.text, &c.text);
+    if c.measures.is_some() {
+        report.measures.clone_from(&c.measures);
+    }
+    report
+        .figures
+        .extend(c.figures.iter().map(|(k, v)| (k.clone(), *v)));
+    if c.cause.is_some() {
+        report.cause.clone_from(&c.cause);
+    }
+}
+
+fn set(field: &mut String, value: &Option<String>) {
+    if let Some(v) = value {
+        field.clone_from(v);
+    }
+}
+
+fn first_set<'a>(fields: &[(&'a str, bool)]) -> &'a str {
+    fields.iter().find(|(_, s)| *s).map_or("", |(f, _)| f)
+}
+
+fn check_header(h: &Header, filed: Instant, rules: &Rules) -> Result<(), Msg> {
+    let z = rules.tz;
+    if rules.kind(&h.kind).is_none() {
+        let kind = &h.kind;
+        let list = rules.list_kinds();
+        return Err(msg!(
+            "unknown kind `{kind}`; the kinds are: {list}",
+            "未知的事件类型“{kind}”；可用的类型：{list}"
+        ));
+    }
+    if h.known < h.occurred {
+        let (k, o) = (tz::short(z, h.known), tz::short(z, h.occurred));
+        return Err(msg!(
+            "the known time {k} is before the occurred time {o}: the office cannot learn of an incident before it happens; check both times",
+            "获知时间 {k} 早于发生时间 {o}：不可能在事件发生前获知，请核对两个时间"
+        ));
+    }
+    if filed < h.known {
+        let (k, f) = (tz::short(z, h.known), tz::short(z, filed));
+        return Err(msg!(
+            "the initial report's time {f} is before the known time {k}: nothing can be reported before it is known; give --known no later than --at",
+            "首报时间 {f} 早于获知时间 {k}：获知之前无法报告；--known 不应晚于 --at"
+        ));
+    }
+    Ok(())
+}
+
+fn check_entry(e: &Effective, h: &Header, filed: Instant, rules: &Rules) -> Result<(), Msg> {
+    let z = rules.tz;
+    let n = e.n;
+    let what = e.body.entry_type().as_str();
+    if e.at < h.occurred {
+        let (a, o) = (tz::short(z, e.at), tz::short(z, h.occurred));
+        return Err(msg!(
+            "entry {n} ({what}) at {a} is before the incident occurred ({o}): check --at",
+            "第 {n} 条（{what}）时间 {a} 早于事件发生时间 {o}：请核对 --at"
+        ));
+    }
+    if matches!(e.body, Body::Followup { .. } | Body::Final { .. }) && e.at < filed {
+        let (a, f) = (tz::short(z, e.at), tz::short(z, filed));
+        return Err(msg!(
+            "entry {n} ({what}) at {a} is before the initial report ({f}): a later report cannot precede the first; check --at",
+            "第 {n} 条（{what}）时间 {a} 早于首报时间 {f}：续报、终报不能早于首报，请核对 --at"
+        ));
+    }
+    if let Some(r) = e.body.report() {
+        check_report(r, rules)?;
+    }
+    if let Body::Escalation { escalation } = &e.body {
+        if rules.level_index(&escalation.level).is_none() {
+            let level = &escalation.level;
+            let list = rules.list_levels();
+            return Err(msg!(
+                "unknown level `{level}`; the levels are: {list}",
+                "未知的层级“{level}”；可用的层级：{list}"
+            ));
+        }
+        if !rules.channels.contains(&escalation.channel) {
+            let ch = &escalation.channel;
+            let list = rules.channels.join(", ");
+            return Err(msg!(
+                "unknown channel `{ch}`; the channels are: {list}",
+                "未知的报送方式“{ch}”；可用的方式：{list}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_report(r: &Report, rules: &Rules) -> Result<(), Msg> {
+    for (name, value) in &r.figures {
+        if !rules.knows_figure(name) {
+            let list = rules.figure_names().join(", ");
+            return Err(msg!(
+                "unknown figure `{name}`; the figures are: {list}",
+                "未知的统计项“{name}”；可用的统计项：{list}"
+            ));
+        }
+        if *value < 0 {
+            return Err(msg!(
+                "figure `{name}` is {value}: figures cannot be negative",
+                "统计项“{name}”为 {value}：不能为负数"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn unknown_severity(id: &str, rules: &Rules) -> Msg {
+    let list = rules.list_severities();
+    msg!(
+        "unknown severity `{id}`; the severities are: {list}",
+        "未知的事故等级“{id}”；可用的等级：{list}"
+    )
+}
+
+/// 不瞒报: the refusal of a declared severity below what the figures imply.
+fn concealed(declared: SevIdx, implied: SevIdx, figures: &Figures, rules: &Rules) -> Msg {
+    let d = &rules.severities[declared];
+    let i = &rules.severities[implied];
+    let (did, dl, iid, il) = (&d.id, &d.label, &i.id, &i.label);
+    let met: Vec<String> = i
+        .at_least
+        .iter()
+        .filter(|(f, min)| figures.get(*f).is_some_and(|v| v >= *min))
+        .map(|(f, min)| format!("{f} {} ≥ {min}", figures.get(f).copied().unwrap_or(0)))
+        .collect();
+    let met = met.join(", ");
+    msg!(
+        "severity {did} ({dl}) is lower than the figures imply: {met} makes it at least {iid} ({il}); declare {iid} or higher, or leave --severity out. Nothing was recorded",
+        "申报等级 {did}（{dl}）低于伤亡损失数字对应的等级：{met}，至少应为 {iid}（{il}）；请申报 {iid} 或更高，或不填 --severity。未作任何记录"
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,50 @@
+//! An incident at a glance: what `list` shows and the database's `incidents` projection holds.
+
+use super::model::{Figures, Instant};
+use super::replay::History;
+use crate::rules::Rules;
+
+/// An incident's current state, summarized.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub severity: String,
+    pub occurred: Instant,
+    pub known: Instant,
+    pub filed: Instant,
+    pub closed: Option<Instant>,
+    pub location: String,
+    pub unit: String,
+    pub figures: Figures,
+    /// The hash of the rules the incident is pinned to.
+    pub rules: String,
+    /// The claimed time of the incident's latest entry.
+    pub last_at: Instant,
+}
+
+impl Summary {
+    /// The summary of a replayed history.
+    pub fn of(id: &str, h: &History, rules: &Rules) -> Summary {
+        Summary {
+            id: id.to_owned(),
+            title: h.header.title.clone(),
+            kind: h.header.kind.clone(),
+            severity: rules.severities[h.severity()].id.clone(),
+            occurred: h.header.occurred,
+            known: h.header.known,
+            filed: h.filed,
+            closed: h.closed,
+            location: h.header.location.clone(),
+            unit: h.header.unit.clone(),
+            figures: h.figures.clone(),
+            rules: h.rules.clone(),
+            last_at: h.entries.iter().map(|e| e.at).max().unwrap_or(h.filed),
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.closed.is_none()
+    }
+}

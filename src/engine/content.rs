@@ -1,0 +1,53 @@
+//! Content rules: 重报措施 (a report whose stage requires measures has them) and 慎报原因 (a
+//! cause marked confirmed only in a stage that allows it).
+//!
+//! Content is checked here, never by refusing input: facts first, the gaps flagged after. Each
+//! report is judged with its corrections applied, so adding the measures by a correction clears
+//! its `incomplete` finding. Content findings name the report's stage as their step.
+
+use super::{Finding, FindingKind};
+use crate::domain::model::{CauseStatus, Report};
+use crate::domain::replay::History;
+use crate::rules::{Field, Rules};
+
+pub fn evaluate(h: &History, rules: &Rules, out: &mut Vec<Finding>) {
+    for e in &h.entries {
+        let (Some(stage), Some(report)) = (e.body.stage(), e.body.report()) else {
+            continue;
+        };
+        let rule = rules.reports.get(stage);
+        let missing: Vec<Field> = rule
+            .requires
+            .iter()
+            .copied()
+            .filter(|f| lacks(report, *f))
+            .collect();
+        if !missing.is_empty() {
+            let mut f = Finding::new(FindingKind::Incomplete, stage.as_str());
+            f.done = Some(e.at);
+            f.entry = Some(e.n);
+            f.missing = missing;
+            out.push(f);
+        }
+        if report
+            .cause
+            .as_ref()
+            .is_some_and(|c| c.status == CauseStatus::Confirmed)
+            && !rule.confirmed_cause
+        {
+            let mut f = Finding::new(FindingKind::PrematureCause, stage.as_str());
+            f.done = Some(e.at);
+            f.entry = Some(e.n);
+            out.push(f);
+        }
+    }
+}
+
+fn lacks(report: &Report, field: Field) -> bool {
+    match field {
+        Field::Facts | Field::Progress | Field::Summary => report.text.trim().is_empty(),
+        Field::Measures => report.measures.as_deref().is_none_or(|m| m.trim().is_empty()),
+        Field::Cause => report.cause.is_none(),
+        Field::Figures => report.figures.is_empty(),
+    }
+}

@@ -1,0 +1,219 @@
+//! The deadline engine: given an incident's entries, its pinned rules and an instant T, every
+//! step with its clock start, due time, completion and status, and every finding.
+//!
+//! Rules of this module (DESIGN.md §2 and §5, to the letter):
+//! - Pure: no SQL, no clock, no printing. T is an argument; only entries claimed at or before T
+//!   exist (an incident whose initial report is claimed after T does not exist yet).
+//! - Corrected values count (via `replay`); all times are claimed times.
+//! - A one-time step's clock starts at its anchor (the latest of its events), or when the incident
+//!   first reached the step's severity if that is later. It is done by the first matching entry
+//!   at or after its clock start; done exactly at the due time is on time.
+//! - A recurring step falls due `every` after the latest report; see `recurring`.
+//! - Bypass (越级) is judged per level; see `bypass`. Content rules; see `content`.
+//! - `due_soon` is not a violation; every other finding is.
+
+mod bypass;
+mod content;
+mod once;
+mod recurring;
+
+use crate::domain::model::{Entry, Instant};
+use crate::domain::replay::{History, replay};
+use crate::i18n::Msg;
+use crate::rules::{Field, Rules};
+
+/// The status of a step at T.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StepStatus {
+    Done,
+    Late,
+    Overdue,
+    Skipped,
+    Pending,
+    NotApplicable,
+}
+
+impl StepStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepStatus::Done => "done",
+            StepStatus::Late => "late",
+            StepStatus::Overdue => "overdue",
+            StepStatus::Skipped => "skipped",
+            StepStatus::Pending => "pending",
+            StepStatus::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// One step of the rules, evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepEval {
+    /// Index into `Rules::steps`.
+    pub step: usize,
+    pub clock_start: Option<Instant>,
+    /// `None` while the clock has not started (an anchor step not done yet) or not applicable.
+    pub due: Option<Instant>,
+    pub done: Option<Instant>,
+    pub status: StepStatus,
+}
+
+/// The kinds of finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FindingKind {
+    Overdue,
+    Late,
+    Skipped,
+    Incomplete,
+    PrematureCause,
+    DueSoon,
+}
+
+impl FindingKind {
+    pub const ALL: [FindingKind; 6] = [
+        FindingKind::Overdue,
+        FindingKind::Late,
+        FindingKind::Skipped,
+        FindingKind::Incomplete,
+        FindingKind::PrematureCause,
+        FindingKind::DueSoon,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::Overdue => "overdue",
+            FindingKind::Late => "late",
+            FindingKind::Skipped => "skipped",
+            FindingKind::Incomplete => "incomplete",
+            FindingKind::PrematureCause => "premature_cause",
+            FindingKind::DueSoon => "due_soon",
+        }
+    }
+
+    /// Whether this finding is a violation (`check` exits 3).
+    pub fn is_violation(self) -> bool {
+        self != FindingKind::DueSoon
+    }
+}
+
+/// Why a step was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SkipReason {
+    /// A higher-ranked level was told while this step's level had not been.
+    Bypassed,
+    /// The incident was closed without it.
+    Omitted,
+}
+
+impl SkipReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::Bypassed => "bypassed",
+            SkipReason::Omitted => "omitted",
+        }
+    }
+}
+
+/// One finding about one incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    /// A step id, or for content findings the report stage (`initial`, `followup`, `final`).
+    pub step: String,
+    pub level: Option<String>,
+    pub channel: Option<String>,
+    pub due: Option<Instant>,
+    pub done: Option<Instant>,
+    /// Late by, past due by, or left (whole minutes).
+    pub minutes: Option<i64>,
+    pub reason: Option<SkipReason>,
+    /// The entry the finding is about (the report, or the bypassing escalation).
+    pub entry: Option<u32>,
+    /// For a bypass: the higher level that was told, and the reason given, if any.
+    pub bypassed_by: Option<String>,
+    pub note: Option<String>,
+    /// For `incomplete`: what the report lacks.
+    pub missing: Vec<Field>,
+}
+
+impl Finding {
+    fn new(kind: FindingKind, step: impl Into<String>) -> Finding {
+        Finding {
+            kind,
+            step: step.into(),
+            level: None,
+            channel: None,
+            due: None,
+            done: None,
+            minutes: None,
+            reason: None,
+            entry: None,
+            bypassed_by: None,
+            note: None,
+            missing: Vec::new(),
+        }
+    }
+}
+
+/// Everything the engine says about one incident at T.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    pub at: Instant,
+    pub steps: Vec<StepEval>,
+    pub findings: Vec<Finding>,
+}
+
+impl Evaluation {
+    pub fn violations(&self) -> usize {
+        self.findings.iter().filter(|f| f.kind.is_violation()).count()
+    }
+}
+
+/// Evaluates an incident's raw entries at T. `Ok(None)` if it does not exist yet at T.
+pub fn evaluate(entries: &[Entry], rules: &Rules, at: Instant) -> Result<Option<Evaluation>, Msg> {
+    Ok(replay(entries, rules, Some(at))?.map(|h| evaluate_history(&h, rules, at)))
+}
+
+/// Evaluates a history already replayed as of T.
+pub fn evaluate_history(h: &History, rules: &Rules, at: Instant) -> Evaluation {
+    let mut findings = Vec::new();
+    let mut steps = once::evaluate(h, rules, at, &mut findings);
+    for (i, s) in rules.steps.iter().enumerate() {
+        if let crate::rules::Clock::Every(every) = s.clock {
+            steps[i] = recurring::evaluate(h, rules, i, every, at, &mut findings);
+        }
+    }
+    bypass::evaluate(h, rules, &mut steps, &mut findings);
+    content::evaluate(h, rules, &mut findings);
+    findings.sort_by_key(|f| (f.due.or(f.done), f.kind, f.step.clone()));
+    Evaluation {
+        at,
+        steps,
+        findings,
+    }
+}
+
+/// Whole minutes from `a` to `b`, rounded up (lateness is never understated).
+fn minutes_up(a: Instant, b: Instant) -> i64 {
+    let s = (b - a).num_seconds();
+    (s + 59).div_euclid(60)
+}
+
+/// Whole minutes from `a` to `b`, rounded down (time left is never overstated).
+fn minutes_down(a: Instant, b: Instant) -> i64 {
+    (b - a).num_seconds().div_euclid(60)
+}
+
+/// The first timeline moment the incident is within `[min, max]`, if it ever is.
+fn entered(h: &History, min: usize, max: usize) -> Option<Instant> {
+    h.timeline
+        .iter()
+        .find(|c| c.severity >= min)
+        .filter(|c| c.severity <= max)
+        .map(|c| c.at)
+}
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod proptests;

@@ -1,0 +1,170 @@
+//! sitrep: incident information reporting (信息报送) with deadline discipline.
+//!
+//! [`run`] is the only function that reads the process: arguments, environment, clock,
+//! terminal. It builds a [`context::Ctx`], dispatches to `commands`, and turns the outcome into
+//! an exit code. See ARCHITECTURE.md for where each concern lives.
+
+pub mod cli;
+pub mod commands;
+pub mod context;
+pub mod domain;
+pub mod engine;
+pub mod error;
+pub mod i18n;
+pub mod render;
+pub mod rules;
+pub mod sha;
+pub mod store;
+pub mod tz;
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::Parser;
+
+use crate::cli::{Cli, ColorChoice};
+use crate::context::{Ctx, Process, RulesSource};
+use crate::error::{Exit, UsageError};
+use crate::i18n::{Lang, pick};
+
+/// Runs sitrep with the process's arguments and environment; returns the exit code.
+pub fn run() -> i32 {
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let env_lang = Lang::from_locale(
+        env("LC_ALL")
+            .or_else(|| env("LC_MESSAGES"))
+            .or_else(|| env("LANG"))
+            .as_deref(),
+    );
+    i18n::set_lang(env_lang);
+
+    let cli = match Cli::try_parse_from(&argv) {
+        Ok(c) => c,
+        Err(e) => {
+            // Help and version go to stdout with 0; usage errors to stderr with 2.
+            let _ = e.print();
+            return if e.use_stderr() { Exit::Usage as i32 } else { 0 };
+        }
+    };
+    let g = &cli.global;
+    let lang = g.lang.unwrap_or(env_lang);
+    i18n::set_lang(lang);
+
+    let (now, simulated) = match env("SITREP_NOW") {
+        Some(v) => match DateTime::parse_from_rfc3339(&v) {
+            Ok(t) => (tz::whole_seconds(t.to_utc()), true),
+            Err(_) => {
+                report_error(&anyhow::Error::new(msg!(
+                    "SITREP_NOW is `{v}`, not an RFC 3339 time: set it like 2026-03-10T14:05:00+08:00, or unset it to use the system clock",
+                    "SITREP_NOW 为“{v}”，不是 RFC 3339 时间：应设为 2026-03-10T14:05:00+08:00 这样的格式，或取消设置以使用系统时钟"
+                )));
+                return Exit::Failure as i32;
+            }
+        },
+        // The one place the system clock is read.
+        #[allow(clippy::disallowed_methods)]
+        None => (tz::whole_seconds(Utc::now()), false),
+    };
+
+    let data_dir = data_dir();
+    let db = g
+        .db
+        .clone()
+        .unwrap_or_else(|| data_dir.join("sitrep.db"));
+    let rules_source = match &g.rules {
+        Some(p) => RulesSource::File(p.clone()),
+        None => {
+            let local = PathBuf::from("reporting-rules.toml");
+            if local.is_file() {
+                RulesSource::File(local)
+            } else {
+                RulesSource::Builtin
+            }
+        }
+    };
+    let os_user = env("USER")
+        .or_else(|| env("LOGNAME"))
+        .or_else(|| env("USERNAME"))
+        .unwrap_or_else(|| "unknown".to_owned());
+    let stdout_tty = std::io::stdout().is_terminal();
+    let color = match g.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => stdout_tty && env("NO_COLOR").is_none(),
+    };
+    let width = env("COLUMNS").and_then(|c| c.trim().parse::<u16>().ok());
+
+    let ctx = Ctx::new(Process {
+        now,
+        simulated,
+        db,
+        rules_source,
+        user: g.user.clone().unwrap_or_else(|| os_user.clone()),
+        os_user,
+        format: g.format,
+        lang,
+        color,
+        interactive: !g.no_input && std::io::stdin().is_terminal(),
+        width,
+        stdout_tty,
+        stderr_tty: std::io::stderr().is_terminal(),
+        drafts_dir: data_dir.join("drafts"),
+        temp_dir: std::env::temp_dir(),
+        argv: argv
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect(),
+        editor: env("VISUAL").or_else(|| env("EDITOR")),
+    });
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = commands::dispatch(&ctx, cli.command, &mut out).and_then(|exit| {
+        out.flush()?;
+        Ok(exit)
+    });
+    match result {
+        Ok(exit) => exit as i32,
+        Err(e) if is_broken_pipe(&e) => 0,
+        Err(e) => {
+            let _ = out.flush();
+            report_error(&e);
+            if e.chain().any(|c| c.is::<UsageError>()) {
+                Exit::Usage as i32
+            } else {
+                Exit::Failure as i32
+            }
+        }
+    }
+}
+
+/// The platform data directory for sitrep (`~/.local/share/sitrep` on Linux).
+fn data_dir() -> PathBuf {
+    use etcetera::BaseStrategy;
+    etcetera::choose_base_strategy()
+        .map(|s| s.data_dir())
+        .unwrap_or_else(|_| PathBuf::from("."))
+        .join("sitrep")
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Prints an error: one line saying what and what to do, then its causes. Never a backtrace.
+fn report_error(e: &anyhow::Error) {
+    let mut err = std::io::stderr().lock();
+    let mut chain = e.chain();
+    if let Some(top) = chain.next() {
+        let _ = writeln!(err, "{}{top}", pick("error: ", "错误："));
+    }
+    for cause in chain {
+        let _ = writeln!(err, "{}{cause}", pick("Caused by: ", "原因："));
+    }
+}

@@ -1,0 +1,198 @@
+//! Rendering: tables, JSON, Markdown and CSV, kept apart from deciding.
+//!
+//! Rules of this module:
+//! - Renderers take decided values (histories, evaluations, rows) and return text or JSON; they
+//!   never query, never read the clock, never decide a status.
+//! - Times are shown in the rules' zone: RFC 3339 with its offset in JSON, `YYYY-MM-DD HH:MM`
+//!   in tables and Markdown. Durations are whole minutes in JSON and `2h15m` / `2小时15分` for
+//!   people.
+//! - Data (titles, facts, rule labels) is shown as typed. Rule items are shown by label in
+//!   Chinese (`较大`) and by id beside the label in English (`larger (较大)`).
+
+pub mod csv;
+pub mod finding;
+pub mod json;
+pub mod markdown;
+pub mod table;
+
+use crate::i18n::{Lang, lang};
+use crate::rules::{Duty, Rules, Step};
+
+/// A rule item for people: the label in Chinese, `id (label)` in English.
+pub fn item(id: &str, label: &str) -> String {
+    if id == label {
+        return id.to_owned();
+    }
+    match lang() {
+        Lang::Zh => label.to_owned(),
+        Lang::En => format!("{id} ({label})"),
+    }
+}
+
+pub fn severity(rules: &Rules, id: &str) -> String {
+    rules
+        .severities
+        .iter()
+        .find(|s| s.id == id)
+        .map_or_else(|| id.to_owned(), |s| item(&s.id, &s.label))
+}
+
+pub fn kind(rules: &Rules, id: &str) -> String {
+    rules
+        .kind(id)
+        .map_or_else(|| id.to_owned(), |k| item(&k.id, &k.label))
+}
+
+pub fn level(rules: &Rules, id: &str) -> String {
+    rules
+        .level_index(id)
+        .map_or_else(|| id.to_owned(), |i| item(&rules.levels[i].id, &rules.levels[i].label))
+}
+
+/// A step for people: its label if it has one, else its id.
+pub fn step_name(step: &Step) -> String {
+    match &step.label {
+        Some(l) => item(&step.id, l),
+        None => step.id.clone(),
+    }
+}
+
+/// What a step asks, in words: "tell 市委市政府总值班室 by written", "follow-up report".
+pub fn duty(rules: &Rules, step: &Step) -> String {
+    match &step.duty {
+        Duty::Escalate { level: l, channel } => {
+            let who = item(&rules.levels[*l].id, &rules.levels[*l].label);
+            match (channel, lang()) {
+                (Some(c), Lang::En) => format!("tell {who} by {c}"),
+                (Some(c), Lang::Zh) => format!("以 {c} 方式报{who}"),
+                (None, Lang::En) => format!("tell {who}"),
+                (None, Lang::Zh) => format!("报{who}"),
+            }
+        }
+        Duty::Report(stage) => {
+            let l = &rules.reports.get(*stage).label;
+            match lang() {
+                Lang::En => format!("{} report ({l})", stage.as_str()),
+                Lang::Zh => l.clone(),
+            }
+        }
+    }
+}
+
+/// `2h15m` / `2小时15分`, `3d4h` / `3天4小时`, `0m` / `0分`.
+pub fn duration(minutes: i64) -> String {
+    let m = minutes.abs();
+    let (d, h, mi) = (m / 1440, (m % 1440) / 60, m % 60);
+    let mut s = String::new();
+    let zh = lang() == Lang::Zh;
+    if d > 0 {
+        s.push_str(&format!("{d}{}", if zh { "天" } else { "d" }));
+    }
+    if h > 0 {
+        s.push_str(&format!("{h}{}", if zh { "小时" } else { "h" }));
+    }
+    if mi > 0 || s.is_empty() {
+        s.push_str(&format!("{mi}{}", if zh { "分" } else { "m" }));
+    }
+    s
+}
+
+/// "due in 30m" / "30分后到期".
+pub fn due_in(minutes: i64) -> String {
+    let d = duration(minutes);
+    match lang() {
+        Lang::En => format!("due in {d}"),
+        Lang::Zh => format!("{d}后到期"),
+    }
+}
+
+/// "2h15m overdue" / "已超时2小时15分".
+pub fn overdue_by(minutes: i64) -> String {
+    let d = duration(minutes);
+    match lang() {
+        Lang::En => format!("{d} overdue"),
+        Lang::Zh => format!("已超时{d}"),
+    }
+}
+
+/// "15m late" / "迟报15分".
+pub fn late_by(minutes: i64) -> String {
+    let d = duration(minutes);
+    match lang() {
+        Lang::En => format!("{d} late"),
+        Lang::Zh => format!("迟报{d}"),
+    }
+}
+
+/// A figure's value for people: loss in yuan with 万 in Chinese.
+pub fn figure_value(name: &str, value: i64) -> String {
+    if name == "direct_loss" && lang() == Lang::Zh && value >= 10_000 && value % 100 == 0 {
+        let wan = value as f64 / 10_000.0;
+        let s = format!("{wan:.2}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        return format!("{s}万元");
+    }
+    if name == "direct_loss" {
+        return match lang() {
+            Lang::Zh => format!("{value}元"),
+            Lang::En => format!("{value} yuan"),
+        };
+    }
+    value.to_string()
+}
+
+/// A figure's name for people.
+pub fn figure_name(rules: &Rules, name: &str) -> String {
+    let builtin_zh = match name {
+        "deaths" => Some("死亡"),
+        "missing" => Some("失踪"),
+        "serious_injuries" => Some("重伤"),
+        "injuries" => Some("受伤"),
+        "trapped" => Some("被困"),
+        "evacuated" => Some("疏散"),
+        "direct_loss" => Some("直接经济损失"),
+        _ => None,
+    };
+    match (builtin_zh, lang()) {
+        (Some(zh), Lang::Zh) => zh.to_owned(),
+        (Some(_), Lang::En) => name.to_owned(),
+        (None, _) => rules
+            .figures
+            .iter()
+            .find(|f| f.id == name)
+            .map_or_else(|| name.to_owned(), |f| item(&f.id, &f.label)),
+    }
+}
+
+/// Figures on one line: "deaths 2, injuries 5" / "死亡2人，受伤5人".
+pub fn figures_line(rules: &Rules, figures: &crate::domain::model::Figures) -> String {
+    let names = rules.figure_names();
+    let mut parts: Vec<String> = Vec::new();
+    for name in names {
+        if let Some(v) = figures.get(name) {
+            parts.push(format!(
+                "{} {}",
+                figure_name(rules, name),
+                figure_value(name, *v)
+            ));
+        }
+    }
+    if parts.is_empty() {
+        return crate::i18n::Label::None.text().to_owned();
+    }
+    parts.join(if lang() == Lang::Zh { "，" } else { ", " })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_in_whole_units() {
+        assert_eq!(duration(0), "0m");
+        assert_eq!(duration(15), "15m");
+        assert_eq!(duration(135), "2h15m");
+        assert_eq!(duration(60), "1h");
+        assert_eq!(duration(1440 + 61), "1d1h1m");
+    }
+}

@@ -1,0 +1,130 @@
+//! Errors in a rules file, located by file, line, column and key.
+//!
+//! Every error says where (`file:line:column`), which key, what is wrong and what is allowed, so
+//! the person editing the file can fix it without reading sitrep's source.
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::i18n::Msg;
+
+/// A rules file that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RulesError {
+    /// The file's path as given, or `built-in`.
+    pub source: String,
+    /// 1-based line and column (in characters).
+    pub line: usize,
+    pub column: usize,
+    /// The offending key, as a path (`steps[city-phone].escalate`).
+    pub key: String,
+    pub message: Msg,
+}
+
+impl fmt::Display for RulesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: `{}`: {}",
+            self.source, self.line, self.column, self.key, self.message
+        )
+    }
+}
+
+impl std::error::Error for RulesError {}
+
+/// Locates byte offsets of one text as lines and columns.
+pub struct Locator<'a> {
+    text: &'a str,
+    source: &'a str,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(text: &'a str, source: &'a str) -> Locator<'a> {
+        Locator { text, source }
+    }
+
+    /// An error at `span` about `key`.
+    pub fn error(&self, span: Range<usize>, key: impl Into<String>, message: Msg) -> RulesError {
+        let (line, column) = self.position(span.start);
+        RulesError {
+            source: self.source.to_owned(),
+            line,
+            column,
+            key: key.into(),
+            message,
+        }
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        (line, column)
+    }
+
+    /// The key a TOML parse error points at: the table header above the offset, then the key on
+    /// the offset's line (`steps.within`), so serde's own errors name a key like ours do.
+    pub fn key_at(&self, offset: usize) -> String {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let before = &self.text[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.text[offset..]
+            .find('\n')
+            .map_or(self.text.len(), |i| offset + i);
+        let line = &self.text[line_start..line_end];
+        let header = before[..line_start]
+            .lines()
+            .rev()
+            .map(str::trim)
+            .find(|l| l.starts_with('['))
+            .map(|h| h.trim_matches(|c| c == '[' || c == ']').trim().to_owned());
+        let trimmed = line.trim();
+        let own_key = if trimmed.starts_with('[') {
+            None
+        } else {
+            trimmed
+                .split_once('=')
+                .map(|(k, _)| k.trim().trim_matches('"').to_owned())
+        };
+        match (header, own_key) {
+            (Some(h), Some(k)) => format!("{h}.{k}"),
+            (Some(h), None) => h,
+            (None, Some(k)) => k,
+            (None, None) => "(document)".to_owned(),
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_not_bytes() {
+        let text = "name = \"县\"\nwarning = \"x\"\n";
+        let loc = Locator::new(text, "r.toml");
+        let off = text.find("warning").expect("present");
+        assert_eq!(loc.position(off), (2, 1));
+        let off = text.find('"').expect("present") + 1 + "县".len();
+        assert_eq!(loc.position(off), (1, 10));
+    }
+
+    #[test]
+    fn key_at_joins_header_and_key() {
+        let text = "a = 1\n[[steps]]\nid = \"x\"\nwithn = \"1h\"\n";
+        let loc = Locator::new(text, "r.toml");
+        assert_eq!(loc.key_at(text.find("withn").expect("present")), "steps.withn");
+        assert_eq!(loc.key_at(0), "a");
+    }
+}

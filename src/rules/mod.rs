@@ -1,0 +1,348 @@
+//! The reporting rules: what must be reported, to whom, through which channel, by when.
+//!
+//! Rules of this module:
+//! - Every number of the domain (thresholds, ranks, windows, deadlines, channels) comes from a
+//!   rules file; nothing here hard-codes a regime. The built-in default is
+//!   `reporting-rules.toml`, embedded byte for byte.
+//! - [`Rules::parse`] is the only way to get a [`Rules`]: the TOML is read into raw types
+//!   (`raw`), unknown keys are errors, and `validate` turns them into the checked model below, so
+//!   the rest of the program never meets a dangling reference, a cycle or a zero duration.
+//! - A rules text is identified by the SHA-256 of its bytes; incidents are pinned to that hash.
+//! - No I/O: callers read files and pass text and a display name.
+
+mod calendar;
+mod error;
+mod raw;
+mod span;
+mod validate;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveTime;
+use chrono_tz::Tz;
+
+pub use calendar::Calendar;
+pub use error::RulesError;
+pub use span::{Span, Unit};
+
+/// The default rules, the same bytes as the repository's `reporting-rules.toml`.
+pub const DEFAULT_TEXT: &str = include_str!("../../reporting-rules.toml");
+
+/// Index of a severity in [`Rules::severities`]; a higher index is more severe.
+pub type SevIdx = usize;
+
+/// Validated reporting rules.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// SHA-256 of the text, lowercase hex.
+    pub hash: String,
+    pub name: String,
+    pub tz: Tz,
+    pub warning: Span,
+    pub day_starts: NaiveTime,
+    pub bypass: Bypass,
+    pub casualty_window: Span,
+    pub channels: Vec<String>,
+    pub default_channel: String,
+    /// Figures this file declares beyond the built-in ones.
+    pub figures: Vec<Named>,
+    /// Lowest first.
+    pub severities: Vec<Severity>,
+    pub kinds: Vec<Kind>,
+    pub levels: Vec<Level>,
+    pub reports: Reports,
+    pub steps: Vec<Step>,
+    pub calendar: Calendar,
+}
+
+/// An id with a display label (labels are data: shown as written, whatever the language).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub id: String,
+    pub label: String,
+}
+
+/// A severity class and the figures that put an incident at least there.
+#[derive(Debug, Clone)]
+pub struct Severity {
+    pub id: String,
+    pub label: String,
+    /// Any one threshold met (inclusive) puts the incident at least at this class.
+    pub at_least: BTreeMap<String, i64>,
+}
+
+/// A kind of incident and its casualty window.
+#[derive(Debug, Clone)]
+pub struct Kind {
+    pub id: String,
+    pub label: String,
+    pub casualty_window: Span,
+}
+
+/// A level of the reporting chain.
+#[derive(Debug, Clone)]
+pub struct Level {
+    pub id: String,
+    pub label: String,
+    pub rank: u32,
+}
+
+/// What to do when a higher-ranked level is told before a required lower one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bypass {
+    /// Always a `skipped` finding; a reason is shown but excuses nothing.
+    Forbidden,
+    /// A `--reason` on the escalation excuses the bypass.
+    WithReason,
+    /// Ranks impose no order.
+    Allowed,
+}
+
+impl Bypass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bypass::Forbidden => "forbidden",
+            Bypass::WithReason => "with_reason",
+            Bypass::Allowed => "allowed",
+        }
+    }
+}
+
+/// The stages of reporting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    Initial,
+    Followup,
+    Final,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 3] = [Stage::Initial, Stage::Followup, Stage::Final];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Initial => "initial",
+            Stage::Followup => "followup",
+            Stage::Final => "final",
+        }
+    }
+
+    /// The name of the report's main text field at this stage.
+    pub fn text_field(self) -> Field {
+        match self {
+            Stage::Initial => Field::Facts,
+            Stage::Followup => Field::Progress,
+            Stage::Final => Field::Summary,
+        }
+    }
+}
+
+/// The content fields a stage can require.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Facts,
+    Progress,
+    Summary,
+    Measures,
+    Cause,
+    Figures,
+}
+
+impl Field {
+    pub const ALL: [Field; 6] = [
+        Field::Facts,
+        Field::Progress,
+        Field::Summary,
+        Field::Measures,
+        Field::Cause,
+        Field::Figures,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Facts => "facts",
+            Field::Progress => "progress",
+            Field::Summary => "summary",
+            Field::Measures => "measures",
+            Field::Cause => "cause",
+            Field::Figures => "figures",
+        }
+    }
+}
+
+/// What a stage's report must contain.
+#[derive(Debug, Clone)]
+pub struct StageRule {
+    pub label: String,
+    pub requires: Vec<Field>,
+    /// Whether a cause marked `confirmed` is allowed in a report of this stage.
+    pub confirmed_cause: bool,
+}
+
+/// The content rules of the three stages.
+#[derive(Debug, Clone)]
+pub struct Reports {
+    pub initial: StageRule,
+    pub followup: StageRule,
+    pub r#final: StageRule,
+}
+
+impl Reports {
+    pub fn get(&self, stage: Stage) -> &StageRule {
+        match stage {
+            Stage::Initial => &self.initial,
+            Stage::Followup => &self.followup,
+            Stage::Final => &self.r#final,
+        }
+    }
+}
+
+/// One obligation of the rules.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub id: String,
+    pub label: Option<String>,
+    pub duty: Duty,
+    pub clock: Clock,
+    /// The severities the step applies to, inclusive, as indexes into [`Rules::severities`].
+    pub min_severity: SevIdx,
+    pub max_severity: SevIdx,
+}
+
+/// What a step asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Duty {
+    /// Tell a level (index into [`Rules::levels`]), through a channel if one is named.
+    Escalate {
+        level: usize,
+        channel: Option<String>,
+    },
+    /// File a report of a stage.
+    Report(Stage),
+}
+
+/// When a step falls due.
+#[derive(Debug, Clone)]
+pub enum Clock {
+    /// Once: `within` after the anchor (the later of its events), and no later than each of
+    /// `no_later_than`.
+    Once {
+        from: Vec<Anchor>,
+        within: Span,
+        no_later_than: Vec<(Vec<Anchor>, Span)>,
+    },
+    /// Recurring: this long after the latest report, while the incident is open.
+    Every(Span),
+}
+
+/// A moment a clock can start from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Occurred,
+    Known,
+    /// When another step (index into [`Rules::steps`]) was done.
+    Step(usize),
+}
+
+/// The figures every rules file knows, in display order.
+pub const BUILTIN_FIGURES: [&str; 7] = [
+    "deaths",
+    "missing",
+    "serious_injuries",
+    "injuries",
+    "trapped",
+    "evacuated",
+    "direct_loss",
+];
+
+impl Rules {
+    /// Parses and validates a rules text; `source` names it in errors (a path, or `built-in`).
+    pub fn parse(text: &str, source: &str) -> Result<Rules, RulesError> {
+        validate::parse(text, source)
+    }
+
+    /// The built-in default rules.
+    pub fn builtin() -> Rules {
+        // The embedded file is validated by a unit test, so this cannot fail in a release.
+        Rules::parse(DEFAULT_TEXT, "built-in").unwrap_or_else(|e| panic!("built-in rules: {e}"))
+    }
+
+    pub fn severity_index(&self, id: &str) -> Option<SevIdx> {
+        self.severities.iter().position(|s| s.id == id)
+    }
+
+    pub fn kind(&self, id: &str) -> Option<&Kind> {
+        self.kinds.iter().find(|k| k.id == id)
+    }
+
+    pub fn level_index(&self, id: &str) -> Option<usize> {
+        self.levels.iter().position(|l| l.id == id)
+    }
+
+    pub fn step_index(&self, id: &str) -> Option<usize> {
+        self.steps.iter().position(|s| s.id == id)
+    }
+
+    /// Whether `name` is a figure of these rules (built-in or declared).
+    pub fn knows_figure(&self, name: &str) -> bool {
+        BUILTIN_FIGURES.contains(&name) || self.figures.iter().any(|f| f.id == name)
+    }
+
+    /// Every figure name, built-in first.
+    pub fn figure_names(&self) -> Vec<&str> {
+        BUILTIN_FIGURES
+            .iter()
+            .copied()
+            .chain(self.figures.iter().map(|f| f.id.as_str()))
+            .collect()
+    }
+
+    /// The casualty window of a kind (the rules' default for an unknown one).
+    pub fn casualty_window(&self, kind: &str) -> Span {
+        self.kind(kind)
+            .map_or(self.casualty_window, |k| k.casualty_window)
+    }
+
+    /// The lowest severity whose thresholds the figures do not exceed: the class they imply.
+    pub fn severity_for<'a>(&self, figures: impl Fn(&str) -> Option<i64> + 'a) -> SevIdx {
+        self.severities
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, s)| {
+                s.at_least
+                    .iter()
+                    .any(|(fig, min)| figures(fig).is_some_and(|v| v >= *min))
+            })
+            .map_or(0, |(i, _)| i)
+    }
+
+    /// "id (label)" lists for error messages that say what is allowed.
+    pub fn list_kinds(&self) -> String {
+        list(self.kinds.iter().map(|k| (&k.id, &k.label)))
+    }
+
+    pub fn list_levels(&self) -> String {
+        list(self.levels.iter().map(|l| (&l.id, &l.label)))
+    }
+
+    pub fn list_severities(&self) -> String {
+        list(self.severities.iter().map(|s| (&s.id, &s.label)))
+    }
+}
+
+fn list<'a>(items: impl Iterator<Item = (&'a String, &'a String)>) -> String {
+    items
+        .map(|(id, label)| {
+            if id == label {
+                id.clone()
+            } else {
+                format!("{id} ({label})")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests;

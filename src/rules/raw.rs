@@ -1,0 +1,152 @@
+//! The rules file as written: serde types that mirror the TOML, with spans for error positions.
+//!
+//! Every table denies unknown keys, so a misspelt key is an error that names it rather than a
+//! setting silently ignored. Nothing here is checked beyond its TOML type; `validate` does that.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+pub type S<T> = Spanned<T>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRules {
+    pub name: Option<S<String>>,
+    pub time_zone: S<String>,
+    pub warning: Option<S<String>>,
+    pub day_starts: Option<S<String>>,
+    pub bypass: Option<S<String>>,
+    pub casualty_window: Option<S<String>>,
+    pub channels: Option<S<Vec<S<String>>>>,
+    pub default_channel: Option<S<String>>,
+    #[serde(default)]
+    pub figures: Vec<RawFigure>,
+    #[serde(default)]
+    pub severities: Vec<RawSeverity>,
+    #[serde(default)]
+    pub kinds: Vec<RawKind>,
+    #[serde(default)]
+    pub levels: Vec<RawLevel>,
+    pub reports: Option<RawReports>,
+    #[serde(default)]
+    pub steps: Vec<RawStep>,
+    pub calendar: Option<RawCalendar>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFigure {
+    pub id: S<String>,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSeverity {
+    pub id: S<String>,
+    pub label: Option<String>,
+    pub at_least: Option<S<BTreeMap<S<String>, S<i64>>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKind {
+    pub id: S<String>,
+    pub label: Option<String>,
+    pub casualty_window: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLevel {
+    pub id: S<String>,
+    pub label: Option<String>,
+    pub rank: S<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReports {
+    pub initial: Option<RawStage>,
+    pub followup: Option<RawStage>,
+    #[serde(rename = "final")]
+    pub final_: Option<RawStage>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStage {
+    pub label: Option<String>,
+    #[serde(default)]
+    pub requires: Vec<S<String>>,
+    #[serde(default)]
+    pub confirmed_cause: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStep {
+    pub id: S<String>,
+    pub label: Option<String>,
+    pub escalate: Option<S<String>>,
+    pub via: Option<S<String>>,
+    pub report: Option<S<String>>,
+    pub from: Option<S<OneOrMany>>,
+    pub within: Option<S<String>>,
+    pub every: Option<S<String>>,
+    #[serde(default)]
+    pub no_later_than: Vec<RawConstraint>,
+    pub min_severity: Option<S<String>>,
+    pub max_severity: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConstraint {
+    pub from: S<OneOrMany>,
+    pub within: S<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendar {
+    #[serde(default)]
+    pub weekend: Option<Vec<S<String>>>,
+    #[serde(default)]
+    pub holidays: Vec<S<String>>,
+    #[serde(default)]
+    pub workdays: Vec<S<String>>,
+    pub day_ends: Option<S<String>>,
+}
+
+/// An anchor: one name, or a list whose latest event counts.
+#[derive(Debug, Clone)]
+pub struct OneOrMany(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an anchor (\"occurred\", \"known\" or \"step:<id>\") or a list of them")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany(vec![v.to_owned()]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<OneOrMany, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(OneOrMany(out))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}

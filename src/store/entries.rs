@@ -1,0 +1,148 @@
+//! Appending and reading entries.
+
+use anyhow::{Context, Result};
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::Tx;
+use super::chain::{Link, entry_hash};
+use super::schema::GENESIS;
+use crate::domain::model::{Body, Entry, Instant};
+use crate::msg;
+use crate::tz::from_unix;
+
+/// An entry to append.
+#[derive(Debug, Clone, Copy)]
+pub struct NewEntry<'a> {
+    pub incident: &'a str,
+    pub n: u32,
+    pub at: Instant,
+    pub recorded: Instant,
+    pub by: &'a str,
+    pub os_user: &'a str,
+    pub imported: bool,
+    pub simulated: bool,
+    pub body: &'a Body,
+}
+
+const COLUMNS: &str = "n, at, recorded, by, os_user, imported, simulated, hash, body, incident";
+
+impl Tx<'_> {
+    /// The position and hash of the last entry of the chain.
+    pub fn head(&self) -> Result<(i64, String)> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .unwrap_or((0, GENESIS.to_owned())))
+    }
+
+    /// Appends an entry at the end of the chain and returns it as stored.
+    pub fn append(&self, e: &NewEntry<'_>) -> Result<Entry> {
+        let (last, prev) = self.head()?;
+        let body = e.body.to_stored();
+        let ty = e.body.entry_type().as_str();
+        let link = Link {
+            seq: last + 1,
+            incident: e.incident,
+            n: i64::from(e.n),
+            entry_type: ty,
+            at: e.at.timestamp(),
+            recorded: e.recorded.timestamp(),
+            by: e.by,
+            os_user: e.os_user,
+            imported: e.imported,
+            simulated: e.simulated,
+            body: &body,
+        };
+        let hash = entry_hash(&prev, &link);
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO entries (seq, incident, n, type, at, recorded, by, os_user, imported, \
+                 simulated, body, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?
+            .execute(params![
+                link.seq,
+                link.incident,
+                link.n,
+                ty,
+                link.at,
+                link.recorded,
+                link.by,
+                link.os_user,
+                link.imported,
+                link.simulated,
+                body,
+                prev,
+                hash
+            ])
+            .with_context(|| {
+                let (id, n) = (e.incident, e.n);
+                msg!(
+                    "cannot append entry {n} of {id}",
+                    "无法写入 {id} 的第 {n} 条记录"
+                )
+            })?;
+        Ok(Entry {
+            n: e.n,
+            at: e.at,
+            recorded: e.recorded,
+            by: e.by.to_owned(),
+            os_user: e.os_user.to_owned(),
+            imported: e.imported,
+            simulated: e.simulated,
+            hash,
+            body: e.body.clone(),
+        })
+    }
+
+    /// Every entry of an incident, in entry order.
+    pub fn entries(&self, incident: &str) -> Result<Vec<Entry>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM entries WHERE incident = ?1 ORDER BY n"
+        ))?;
+        let rows = stmt.query_map([incident], row_to_entry)?;
+        rows.map(|r| r?.map(|(_, e)| e)).collect()
+    }
+
+    /// Entries claimed in `[from, to)`, with their incident ids, in claimed-time order.
+    pub fn entries_claimed_in(&self, from: Instant, to: Instant) -> Result<Vec<(String, Entry)>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM entries WHERE at >= ?1 AND at < ?2 ORDER BY at, incident, n"
+        ))?;
+        let rows = stmt.query_map([from.timestamp(), to.timestamp()], row_to_entry)?;
+        rows.map(|r| r?).collect()
+    }
+}
+
+type Loaded = Result<(String, Entry)>;
+
+fn row_to_entry(r: &Row<'_>) -> rusqlite::Result<Loaded> {
+    let n: u32 = r.get(0)?;
+    let incident: String = r.get(9)?;
+    let text: String = r.get(8)?;
+    let body = Body::from_stored(&text).with_context(|| {
+        msg!(
+            "entry {n} of {incident} cannot be read: the record is damaged; run `sitrep verify`",
+            "{incident} 的第 {n} 条记录无法读取：记录已损坏，请运行 `sitrep verify`"
+        )
+    });
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => return Ok(Err(e)),
+    };
+    Ok(Ok((
+        incident,
+        Entry {
+            n,
+            at: from_unix(r.get(1)?),
+            recorded: from_unix(r.get(2)?),
+            by: r.get(3)?,
+            os_user: r.get(4)?,
+            imported: r.get(5)?,
+            simulated: r.get(6)?,
+            hash: r.get(7)?,
+            body,
+        },
+    )))
+}

@@ -1,0 +1,118 @@
+//! The database schema, as numbered migrations under `PRAGMA user_version`.
+//!
+//! Rules: migrations are append-only (never edit one that has shipped; add the next); each runs
+//! inside the caller's immediate transaction together with the `user_version` bump, so a crash
+//! leaves the database at the old version or the new one, never between.
+//!
+//! The tables:
+//! - `rules`: every rules text ever used, by SHA-256; incidents are pinned to one.
+//! - `entries`: the record. Append-only (triggers refuse UPDATE and DELETE; with
+//!   `recursive_triggers` on, the DELETE half of `INSERT OR REPLACE` is refused too), numbered
+//!   1, 2, 3 … within an incident without gaps, and hash-chained in `seq` order.
+//! - `incidents`: a projection of each incident's current state (title, severity, status,
+//!   latest figures) kept in step with its entries inside the same transaction, for listing and
+//!   for finding the incidents `check` must read. Rows cannot be deleted and their identity
+//!   (id, day, number, rules) cannot change.
+
+/// sitrep's SQLite `application_id`: the bytes "SITR".
+pub const APPLICATION_ID: i32 = 0x5349_5452;
+
+/// The migrations, in order; `user_version` is how many have run.
+pub const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE rules (
+    hash TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    first_used INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE incidents (
+    id TEXT PRIMARY KEY,
+    day TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    rules TEXT NOT NULL REFERENCES rules (hash),
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    occurred INTEGER NOT NULL,
+    known INTEGER NOT NULL,
+    filed INTEGER NOT NULL,
+    closed INTEGER,
+    location TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    figures TEXT NOT NULL,
+    last_at INTEGER NOT NULL,
+    UNIQUE (day, number)
+) STRICT;
+CREATE INDEX incidents_open ON incidents (filed) WHERE closed IS NULL;
+CREATE INDEX incidents_closed ON incidents (closed) WHERE closed IS NOT NULL;
+CREATE INDEX incidents_filed ON incidents (filed);
+
+CREATE TABLE entries (
+    seq INTEGER PRIMARY KEY,
+    incident TEXT NOT NULL REFERENCES incidents (id),
+    n INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    recorded INTEGER NOT NULL,
+    by TEXT NOT NULL,
+    os_user TEXT NOT NULL,
+    imported INTEGER NOT NULL,
+    simulated INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    prev TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    UNIQUE (incident, n)
+) STRICT;
+CREATE INDEX entries_at ON entries (at);
+
+CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+BEGIN
+    SELECT RAISE(ABORT, 'sitrep: entries are append-only; record a correction instead');
+END;
+CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+BEGIN
+    SELECT RAISE(ABORT, 'sitrep: entries are append-only; nothing can be deleted');
+END;
+CREATE TRIGGER entries_in_sequence BEFORE INSERT ON entries
+WHEN NEW.n IS NOT (SELECT COALESCE(MAX(n), 0) + 1 FROM entries WHERE incident = NEW.incident)
+  OR NEW.seq IS NOT (SELECT COALESCE(MAX(seq), 0) + 1 FROM entries)
+  OR NEW.prev IS NOT COALESCE((SELECT hash FROM entries ORDER BY seq DESC LIMIT 1),
+                              '0000000000000000000000000000000000000000000000000000000000000000')
+BEGIN
+    SELECT RAISE(ABORT, 'sitrep: an entry must follow the last one: next number, next position, previous hash');
+END;
+
+CREATE TRIGGER rules_no_update BEFORE UPDATE ON rules
+BEGIN
+    SELECT RAISE(ABORT, 'sitrep: stored rules texts cannot change');
+END;
+CREATE TRIGGER rules_no_delete BEFORE DELETE ON rules
+BEGIN
+    SELECT RAISE(ABORT, 'sitrep: stored rules texts cannot be deleted');
+END;
+
+CREATE TRIGGER incidents_no_delete BEFORE DELETE ON incidents
+BEGIN
+    SELECT RAISE(ABORT, 'sitrep: incidents cannot be deleted');
+END;
+CREATE TRIGGER incidents_identity BEFORE UPDATE OF id, day, number, rules ON incidents
+WHEN NEW.id IS NOT OLD.id OR NEW.day IS NOT OLD.day OR NEW.number IS NOT OLD.number
+  OR NEW.rules IS NOT OLD.rules
+BEGIN
+    SELECT RAISE(ABORT, 'sitrep: an incident''s id and rules cannot change');
+END;
+"#];
+
+/// The names of the triggers that keep the record append-only; `verify` checks they exist.
+pub const GUARD_TRIGGERS: &[&str] = &[
+    "entries_no_update",
+    "entries_no_delete",
+    "entries_in_sequence",
+    "rules_no_update",
+    "rules_no_delete",
+    "incidents_no_delete",
+    "incidents_identity",
+];
+
+/// The hash a chain starts from.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
