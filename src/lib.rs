@@ -46,7 +46,11 @@ pub fn run() -> i32 {
         Err(e) => {
             // Help and version go to stdout with 0; usage errors to stderr with 2.
             let _ = e.print();
-            return if e.use_stderr() { Exit::Usage as i32 } else { 0 };
+            return if e.use_stderr() {
+                Exit::Usage as i32
+            } else {
+                0
+            };
         }
     };
     let g = &cli.global;
@@ -70,10 +74,7 @@ pub fn run() -> i32 {
     };
 
     let data_dir = data_dir();
-    let db = g
-        .db
-        .clone()
-        .unwrap_or_else(|| data_dir.join("sitrep.db"));
+    let db = g.db.clone().unwrap_or_else(|| data_dir.join("sitrep.db"));
     let rules_source = match &g.rules {
         Some(p) => RulesSource::File(p.clone()),
         None => {

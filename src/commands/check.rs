@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 use crate::cli::Format;
 use crate::context::Ctx;
 use crate::domain::model::Instant;
-use crate::domain::when::{parse_since, parse_when};
 use crate::domain::replay::replay;
+use crate::domain::when::{parse_since, parse_when};
 use crate::engine::{Finding, FindingKind, evaluate_history};
 use crate::error::{Exit, refuse};
 use crate::i18n::{Label, pick};
@@ -27,7 +27,9 @@ use crate::tz::{rfc3339, short};
 
 /// Findings as of a moment.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  sitrep check\n  sitrep check --at 2026-03-12T12:00:00+08:00 --format json\n  */10 * * * * sitrep check -q || mail -s 'sitrep: 报送问题' duty@example.org  # cron")]
+#[command(
+    after_help = "Examples:\n  sitrep check\n  sitrep check --at 2026-03-12T12:00:00+08:00 --format json\n  */10 * * * * sitrep check -q || mail -s 'sitrep: 报送问题' duty@example.org  # cron"
+)]
 pub struct Args {
     /// Judge as of TIME [default: now]
     #[arg(long, value_name = "TIME")]
@@ -77,7 +79,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let any = judged.iter().any(|j| !j.findings.is_empty());
     if format == Format::Json {
         let v = to_json(&judged, at, tz);
-        if !(a.quiet && !any) {
+        if !a.quiet || any {
             writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         }
     } else if any {
@@ -87,7 +89,10 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         writeln!(
             out,
             "{}",
-            crate::msg!("Nothing to report as of {shown}.", "截至 {shown}，无报送问题。")
+            crate::msg!(
+                "Nothing to report as of {shown}.",
+                "截至 {shown}，无报送问题。"
+            )
         )?;
     }
     Ok(if violations > 0 {
@@ -98,7 +103,12 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
 }
 
 /// Evaluates every incident in scope at `at`.
-pub fn judge_scope(ctx: &Ctx, tx: &Tx<'_>, at: Instant, closed_after: Instant) -> Result<Vec<Judged>> {
+pub fn judge_scope(
+    ctx: &Ctx,
+    tx: &Tx<'_>,
+    at: Instant,
+    closed_after: Instant,
+) -> Result<Vec<Judged>> {
     let rows = tx.in_scope(at, closed_after)?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -108,7 +118,7 @@ pub fn judge_scope(ctx: &Ctx, tx: &Tx<'_>, at: Instant, closed_after: Instant) -
             continue;
         };
         // Closed, as of T, before the scope's start.
-        if history.closed.is_some_and(|c| c <= closed_after) {
+        if history.closed.is_some_and(|c| c < closed_after) {
             continue;
         }
         let eval = evaluate_history(&history, &rules, at);

@@ -21,7 +21,9 @@ use crate::store::Store;
 
 /// The final report.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  sitrep close 20260310-001 --summary '泄漏处置完毕，无人员死亡，2人轻伤已出院' \\\n    --cause '阀门密封件老化' --cause-status preliminary")]
+#[command(
+    after_help = "Example:\n  sitrep close 20260310-001 --summary '泄漏处置完毕，无人员死亡，2人轻伤已出院' \\\n    --cause '阀门密封件老化' --cause-status preliminary"
+)]
 pub struct Args {
     /// The incident id, e.g. 20260310-001
     pub id: String,
@@ -108,7 +110,11 @@ pub fn report(
     };
     drop(store);
     let draft = Draft {
-        command: if stage == Stage::Final { "close" } else { "update" },
+        command: if stage == Stage::Final {
+            "close"
+        } else {
+            "update"
+        },
         fields: json!({ "id": id, "text": text, "at": at, "report": flags.to_json() }),
     };
     let stamp = Stamp::of(ctx);

@@ -10,7 +10,9 @@ use crate::error::Exit;
 
 /// Shell completions.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  sitrep completions bash > ~/.local/share/bash-completion/completions/sitrep\n  sitrep completions zsh > ~/.zfunc/_sitrep")]
+#[command(
+    after_help = "Examples:\n  sitrep completions bash > ~/.local/share/bash-completion/completions/sitrep\n  sitrep completions zsh > ~/.zfunc/_sitrep"
+)]
 pub struct Args {
     /// The shell
     #[arg(value_enum)]

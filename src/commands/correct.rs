@@ -21,7 +21,9 @@ use crate::store::Store;
 
 /// Correct an entry.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  sitrep correct 20260310-001 --entry 3 --at 14:12 --reason '报送时间记录有误，以通话记录为准'\n  sitrep correct 20260310-001 --entry 1 --deaths 1 --reason '核实后死亡1人'")]
+#[command(
+    after_help = "Examples:\n  sitrep correct 20260310-001 --entry 3 --at 14:12 --reason '报送时间记录有误，以通话记录为准'\n  sitrep correct 20260310-001 --entry 1 --deaths 1 --reason '核实后死亡1人'"
+)]
 pub struct Args {
     /// The incident id, e.g. 20260310-001
     pub id: String,
@@ -155,7 +157,10 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         (false, Some(status)) => {
             let current = target.body.report().and_then(|r| r.cause.clone());
             match current {
-                Some(c) => Some(Cause { text: c.text, status }),
+                Some(c) => Some(Cause {
+                    text: c.text,
+                    status,
+                }),
                 None => a.report.cause()?,
             }
         }

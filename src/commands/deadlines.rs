@@ -85,7 +85,13 @@ pub fn print(ctx: &Ctx, rec: &Recorded, at: Instant, out: &mut dyn Write) -> Res
     };
     let mut tbl = table::new(
         layout,
-        &[Label::Step, Label::Level, Label::Channel, Label::Due, Label::Left],
+        &[
+            Label::Step,
+            Label::Level,
+            Label::Channel,
+            Label::Due,
+            Label::Left,
+        ],
     );
     let mut any = false;
     for s in after.steps.iter().filter(|s| running(s.status)) {

@@ -1,8 +1,8 @@
 //! `sitrep digest` (placeholder until the digest issue).
-use std::io::Write;
-use anyhow::Result;
 use crate::context::Ctx;
 use crate::error::Exit;
+use anyhow::Result;
+use std::io::Write;
 
 /// The report for a window.
 #[derive(Debug, clap::Args)]

@@ -18,7 +18,9 @@ use crate::store::Store;
 
 /// Record that a level was told.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  sitrep escalate 20260310-001 --level city --via phone --contact '市总值班室 李四' --at 14:20")]
+#[command(
+    after_help = "Example:\n  sitrep escalate 20260310-001 --level city --via phone --contact '市总值班室 李四' --at 14:20"
+)]
 pub struct Args {
     /// The incident id, e.g. 20260310-001
     pub id: String,
@@ -65,7 +67,10 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
             "未知的层级“{level}”；可用的层级：{list}"
         )));
     }
-    let channel = a.via.clone().unwrap_or_else(|| rules.default_channel.clone());
+    let channel = a
+        .via
+        .clone()
+        .unwrap_or_else(|| rules.default_channel.clone());
     if !rules.channels.contains(&channel) {
         let list = rules.channels.join(", ");
         return Err(refuse(msg!(

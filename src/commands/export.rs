@@ -1,8 +1,8 @@
 //! `sitrep export` (placeholder).
-use std::io::Write;
-use anyhow::Result;
 use crate::context::Ctx;
 use crate::error::Exit;
+use anyhow::Result;
+use std::io::Write;
 
 /// Every incident as JSON Lines.
 #[derive(Debug, clap::Args)]

@@ -18,7 +18,9 @@ use crate::msg;
 
 /// File a new incident with its initial report.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  sitrep file --title '化工厂储罐泄漏' --kind hazardous_chemicals --occurred 14:05 \\\n    --location '开发区化工园' --unit '区应急管理局' --facts '2号储罐阀门泄漏，现场有刺激性气味' \\\n    --measures '已疏散周边300人，消防到场处置' --injuries 2 --evacuated 300")]
+#[command(
+    after_help = "Example:\n  sitrep file --title '化工厂储罐泄漏' --kind hazardous_chemicals --occurred 14:05 \\\n    --location '开发区化工园' --unit '区应急管理局' --facts '2号储罐阀门泄漏，现场有刺激性气味' \\\n    --measures '已疏散周边300人，消防到场处置' --injuries 2 --evacuated 300"
+)]
 pub struct Args {
     /// A short title, e.g. 化工厂储罐泄漏
     #[arg(long)]

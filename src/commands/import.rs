@@ -1,8 +1,8 @@
 //! `sitrep import` (placeholder).
-use std::io::Write;
-use anyhow::Result;
 use crate::context::Ctx;
 use crate::error::Exit;
+use anyhow::Result;
+use std::io::Write;
 
 /// JSON Lines into the database.
 #[derive(Debug, clap::Args)]

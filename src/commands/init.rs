@@ -19,7 +19,10 @@ pub fn run(ctx: &Ctx, _a: Args, out: &mut dyn Write) -> Result<Exit> {
     Store::open_or_create(&ctx.db)?;
     let p = ctx.db.display();
     let note = if existed {
-        msg!("{p} is ready (it existed already)", "{p} 已就绪（此前已存在）")
+        msg!(
+            "{p} is ready (it existed already)",
+            "{p} 已就绪（此前已存在）"
+        )
     } else {
         msg!("{p} created", "已创建 {p}")
     };

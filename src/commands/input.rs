@@ -62,15 +62,13 @@ pub fn fill(ctx: &Ctx, needs: Vec<Need<'_>>) -> Result<()> {
                 .prompt(),
             Ask::Choice(options) => {
                 let shown: Vec<String> = options.iter().map(|(_, s)| s.clone()).collect();
-                inquire::Select::new(&prompt, shown)
-                    .prompt()
-                    .map(|s| {
-                        options
-                            .iter()
-                            .find(|(_, d)| *d == s)
-                            .map(|(id, _)| id.clone())
-                            .unwrap_or(s)
-                    })
+                inquire::Select::new(&prompt, shown).prompt().map(|s| {
+                    options
+                        .iter()
+                        .find(|(_, d)| *d == s)
+                        .map(|(id, _)| id.clone())
+                        .unwrap_or(s)
+                })
             }
         };
         let answer = answer.map_err(|_| {
@@ -97,7 +95,10 @@ pub fn edit(ctx: &Ctx, sections: &mut [(&str, &mut Option<String>)]) -> Result<(
         "# 在各标题下填写；以 # 开头的行将被忽略。\n",
     ));
     for (label, value) in sections.iter() {
-        template.push_str(&format!("## {label}\n{}\n\n", value.as_deref().unwrap_or("")));
+        template.push_str(&format!(
+            "## {label}\n{}\n\n",
+            value.as_deref().unwrap_or("")
+        ));
     }
     std::fs::create_dir_all(&ctx.drafts_dir).ok();
     let path = ctx
@@ -118,7 +119,12 @@ pub fn edit(ctx: &Ctx, sections: &mut [(&str, &mut Option<String>)]) -> Result<(
         .arg("sh")
         .arg(&path)
         .status()
-        .with_context(|| msg!("cannot run the editor `{editor}`", "无法运行编辑器“{editor}”"))?;
+        .with_context(|| {
+            msg!(
+                "cannot run the editor `{editor}`",
+                "无法运行编辑器“{editor}”"
+            )
+        })?;
     let text = std::fs::read_to_string(&path)?;
     if !status.success() {
         let p = path.display();

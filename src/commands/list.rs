@@ -17,7 +17,9 @@ use crate::tz::short;
 
 /// List incidents.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  sitrep list --open\n  sitrep list --since 7d --severity larger --format csv > 较大事故.csv")]
+#[command(
+    after_help = "Examples:\n  sitrep list --open\n  sitrep list --since 7d --severity larger --format csv > 较大事故.csv"
+)]
 pub struct Args {
     /// Only open incidents
     #[arg(long, conflicts_with = "closed")]
@@ -45,7 +47,10 @@ pub struct Args {
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let format = ctx.format(&[Format::Table, Format::Json, Format::Csv])?;
     if a.bom && format != Format::Csv {
-        return Err(usage(msg!("--bom is for --format csv", "--bom 仅用于 --format csv")));
+        return Err(usage(msg!(
+            "--bom is for --format csv",
+            "--bom 仅用于 --format csv"
+        )));
     }
     let rules = &ctx.rules()?.rules;
     if let Some(s) = &a.severity
@@ -122,7 +127,11 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
                 ],
             );
             for r in &rows {
-                let status = if r.is_open() { Label::Open } else { Label::ClosedStatus };
+                let status = if r.is_open() {
+                    Label::Open
+                } else {
+                    Label::ClosedStatus
+                };
                 t.add_row(vec![
                     table::cell(&r.id),
                     table::cell(render::severity(rules, &r.severity)),
@@ -154,7 +163,9 @@ fn csv_row(r: &Summary, tz: chrono_tz::Tz) -> Vec<String> {
         if r.is_open() { "open" } else { "closed" }.to_owned(),
         crate::tz::rfc3339(tz, r.occurred),
         crate::tz::rfc3339(tz, r.known),
-        r.closed.map(|c| crate::tz::rfc3339(tz, c)).unwrap_or_default(),
+        r.closed
+            .map(|c| crate::tz::rfc3339(tz, c))
+            .unwrap_or_default(),
         rcsv::safe(&r.location),
         rcsv::safe(&r.unit),
         figures,

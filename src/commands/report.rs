@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use crate::domain::amount::parse_amount;
 use crate::domain::model::{Cause, CauseStatus, Figures, Report};
-use crate::domain::text::{clean_text};
+use crate::domain::text::clean_text;
 use crate::error::refuse;
 use crate::msg;
 use crate::rules::Rules;
@@ -54,7 +54,11 @@ impl ReportFlags {
         let named = [
             ("deaths", "--deaths", self.deaths),
             ("missing", "--missing", self.missing),
-            ("serious_injuries", "--serious-injuries", self.serious_injuries),
+            (
+                "serious_injuries",
+                "--serious-injuries",
+                self.serious_injuries,
+            ),
             ("injuries", "--injuries", self.injuries),
             ("trapped", "--trapped", self.trapped),
             ("evacuated", "--evacuated", self.evacuated),
@@ -65,7 +69,10 @@ impl ReportFlags {
             }
         }
         if let Some(loss) = &self.loss {
-            f.insert("direct_loss".to_owned(), parse_amount(loss).map_err(refuse)?);
+            f.insert(
+                "direct_loss".to_owned(),
+                parse_amount(loss).map_err(refuse)?,
+            );
         }
         for pair in &self.figures {
             let Some((name, value)) = pair.split_once('=') else {

@@ -12,13 +12,15 @@ use crate::error::Exit;
 use crate::i18n::{Label, pick};
 use crate::msg;
 use crate::render::{self, table};
-use crate::rules::{Clock, Duty, Rules, Anchor};
+use crate::rules::{Anchor, Clock, Duty, Rules};
 
 /// Reporting rules.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Validate a rules file; print its severities, levels and steps
-    #[command(after_help = "Examples:\n  sitrep rules check\n  sitrep rules check examples/eu-nis2-gdpr.toml --format json")]
+    #[command(
+        after_help = "Examples:\n  sitrep rules check\n  sitrep rules check examples/eu-nis2-gdpr.toml --format json"
+    )]
     Check {
         /// The rules file [default: the rules in force: --rules, ./reporting-rules.toml or built-in]
         path: Option<PathBuf>,
@@ -101,7 +103,11 @@ fn print_tables(ctx: &Ctx, rules: &Rules, out: &mut dyn Write) -> Result<()> {
     };
     let name = &rules.name;
     let zone = rules.tz.name();
-    let (warning, day, bypass) = (rules.warning, rules.day_starts.format("%H:%M"), rules.bypass.as_str());
+    let (warning, day, bypass) = (
+        rules.warning,
+        rules.day_starts.format("%H:%M"),
+        rules.bypass.as_str(),
+    );
     writeln!(
         out,
         "{}",
@@ -118,7 +124,11 @@ fn print_tables(ctx: &Ctx, rules: &Rules, out: &mut dyn Write) -> Result<()> {
             .map(|(k, v)| format!("{k} ≥ {v}"))
             .collect::<Vec<_>>()
             .join(", ");
-        t.add_row(vec![table::cell(&s.id), table::cell(&s.label), table::cell(th)]);
+        t.add_row(vec![
+            table::cell(&s.id),
+            table::cell(&s.label),
+            table::cell(th),
+        ]);
     }
     writeln!(out, "\n{t}")?;
     let mut t = table::new(layout, &[Label::Kind, Label::Label, Label::CasualtyWindow]);
@@ -132,10 +142,22 @@ fn print_tables(ctx: &Ctx, rules: &Rules, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "\n{t}")?;
     let mut t = table::new(layout, &[Label::Level, Label::Label, Label::Rank]);
     for l in &rules.levels {
-        t.add_row(vec![table::cell(&l.id), table::cell(&l.label), table::cell(l.rank)]);
+        t.add_row(vec![
+            table::cell(&l.id),
+            table::cell(&l.label),
+            table::cell(l.rank),
+        ]);
     }
     writeln!(out, "\n{t}")?;
-    let mut t = table::new(layout, &[Label::Step, Label::Obligation, Label::Within, Label::Applies]);
+    let mut t = table::new(
+        layout,
+        &[
+            Label::Step,
+            Label::Obligation,
+            Label::Within,
+            Label::Applies,
+        ],
+    );
     for s in &rules.steps {
         t.add_row(vec![
             table::cell(render::step_name(s)),
@@ -148,11 +170,19 @@ fn print_tables(ctx: &Ctx, rules: &Rules, out: &mut dyn Write) -> Result<()> {
     let mut t = table::new(layout, &[Label::Type, Label::Label, Label::Requires]);
     for st in crate::rules::Stage::ALL {
         let r = rules.reports.get(st);
-        let mut req: Vec<String> = r.requires.iter().map(|f| render::finding::field_name(*f)).collect();
+        let mut req: Vec<String> = r
+            .requires
+            .iter()
+            .map(|f| render::finding::field_name(*f))
+            .collect();
         if r.confirmed_cause {
             req.push(pick("confirmed cause allowed", "可报已确认原因").to_owned());
         }
-        t.add_row(vec![table::cell(st.as_str()), table::cell(&r.label), table::cell(req.join(", "))]);
+        t.add_row(vec![
+            table::cell(st.as_str()),
+            table::cell(&r.label),
+            table::cell(req.join(", ")),
+        ]);
     }
     writeln!(out, "\n{t}")?;
     let hash = &rules.hash;

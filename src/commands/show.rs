@@ -21,7 +21,9 @@ use crate::tz::short;
 
 /// Show an incident.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  sitrep show 20260310-001\n  sitrep show 20260310-001 --format markdown > 书面报告.md\n  sitrep show 20260310-001 --format json")]
+#[command(
+    after_help = "Examples:\n  sitrep show 20260310-001\n  sitrep show 20260310-001 --format markdown > 书面报告.md\n  sitrep show 20260310-001 --format json"
+)]
 pub struct Args {
     /// The incident id, e.g. 20260310-001
     pub id: String,
@@ -95,7 +97,7 @@ fn table_view(
             Label::Cause,
             h.cause.as_ref().map_or_else(
                 || Label::None.text().to_owned(),
-                |c| format!("{} ({})", c.text, c.status.as_str()),
+                |c| format!("{} ({})", c.text, render::cause_status(c.status)),
             ),
         ),
         (
@@ -111,7 +113,13 @@ fn table_view(
     writeln!(out, "\n{}", Label::Entries.text())?;
     let mut t = table::new(
         layout,
-        &[Label::Entry, Label::At, Label::Type, Label::By, Label::Details],
+        &[
+            Label::Entry,
+            Label::At,
+            Label::Type,
+            Label::By,
+            Label::Details,
+        ],
     );
     for e in entries {
         let mut kind = e.body.entry_type().as_str().to_owned();
@@ -131,7 +139,10 @@ fn table_view(
                 .map(|n| format!("#{n}"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            details.push_str(&format!("\n{} {list}", pick("→ corrected by", "→ 已被更正：")));
+            details.push_str(&format!(
+                "\n{} {list}",
+                pick("→ corrected by", "→ 已被更正：")
+            ));
         }
         t.add_row(vec![
             table::cell(e.n),
@@ -146,7 +157,13 @@ fn table_view(
     writeln!(out, "\n{}", Label::Steps.text())?;
     let mut t = table::new(
         layout,
-        &[Label::Step, Label::Obligation, Label::Due, Label::Done, Label::Status],
+        &[
+            Label::Step,
+            Label::Obligation,
+            Label::Due,
+            Label::Done,
+            Label::Status,
+        ],
     );
     for st in &eval.steps {
         let step = &rules.steps[st.step];
@@ -155,7 +172,11 @@ fn table_view(
             table::cell(render::duty(rules, step)),
             table::cell(st.due.map(|d| short(tz, d)).unwrap_or_else(|| "-".into())),
             table::cell(st.done.map(|d| short(tz, d)).unwrap_or_else(|| "-".into())),
-            table::status_cell(table::status_text(st.status).to_owned(), st.status, ctx.color),
+            table::status_cell(
+                table::status_text(st.status).to_owned(),
+                st.status,
+                ctx.color,
+            ),
         ]);
     }
     writeln!(out, "{t}")?;
@@ -188,15 +209,15 @@ pub fn details(e: &Entry, rules: &Rules) -> String {
                 "\n{}: {} ({})",
                 Label::Cause.text(),
                 c.text,
-                c.status.as_str()
+                render::cause_status(c.status)
             ));
         }
         s
     };
     match &e.body {
-        Body::Initial { report: r, .. } | Body::Followup { report: r } | Body::Final { report: r } => {
-            report(&r.text, r)
-        }
+        Body::Initial { report: r, .. }
+        | Body::Followup { report: r }
+        | Body::Final { report: r } => report(&r.text, r),
         Body::Escalation { escalation: x } => {
             let mut s = format!("{} · {}", render::level(rules, &x.level), x.channel);
             if let Some(c) = &x.contact {
@@ -229,7 +250,11 @@ pub fn details(e: &Entry, rules: &Rules) -> String {
                 parts.push(format!("{} → {v}", Label::Title.text()));
             }
             if let Some(v) = &changes.kind {
-                parts.push(format!("{} → {}", Label::Kind.text(), render::kind(rules, v)));
+                parts.push(format!(
+                    "{} → {}",
+                    Label::Kind.text(),
+                    render::kind(rules, v)
+                ));
             }
             if let Some(t) = changes.occurred {
                 parts.push(format!("{} → {}", Label::Occurred.text(), short(tz, t)));
@@ -244,7 +269,11 @@ pub fn details(e: &Entry, rules: &Rules) -> String {
                 parts.push(format!("{} → {v}", Label::Unit.text()));
             }
             if let Some(v) = &changes.severity {
-                parts.push(format!("{} → {}", Label::Severity.text(), render::severity(rules, v)));
+                parts.push(format!(
+                    "{} → {}",
+                    Label::Severity.text(),
+                    render::severity(rules, v)
+                ));
             }
             if let Some(v) = &changes.text {
                 parts.push(format!("{} → {v}", Label::Details.text()));
@@ -260,10 +289,19 @@ pub fn details(e: &Entry, rules: &Rules) -> String {
                 ));
             }
             if let Some(c) = &changes.cause {
-                parts.push(format!("{} → {} ({})", Label::Cause.text(), c.text, c.status.as_str()));
+                parts.push(format!(
+                    "{} → {} ({})",
+                    Label::Cause.text(),
+                    c.text,
+                    render::cause_status(c.status)
+                ));
             }
             if let Some(v) = &changes.level {
-                parts.push(format!("{} → {}", Label::Level.text(), render::level(rules, v)));
+                parts.push(format!(
+                    "{} → {}",
+                    Label::Level.text(),
+                    render::level(rules, v)
+                ));
             }
             if let Some(v) = &changes.channel {
                 parts.push(format!("{} → {v}", Label::Channel.text()));

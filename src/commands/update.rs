@@ -11,7 +11,9 @@ use crate::rules::Stage;
 
 /// A follow-up report.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  sitrep update 20260310-001 --progress '泄漏已封堵，现场空气检测正常' \\\n    --measures '继续监测，疏散群众陆续返回' --injuries 3")]
+#[command(
+    after_help = "Example:\n  sitrep update 20260310-001 --progress '泄漏已封堵，现场空气检测正常' \\\n    --measures '继续监测，疏散群众陆续返回' --injuries 3"
+)]
 pub struct Args {
     /// The incident id, e.g. 20260310-001
     pub id: String,

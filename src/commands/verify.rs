@@ -14,7 +14,9 @@ use crate::store::Store;
 
 /// Check the database and the hash chain.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  sitrep verify\n  sitrep verify --head 3f2a…  # prove the chain still holds a head printed earlier")]
+#[command(
+    after_help = "Examples:\n  sitrep verify\n  sitrep verify --head 3f2a…  # prove the chain still holds a head printed earlier"
+)]
 pub struct Args {
     /// A chain head printed earlier: prove the chain still contains it
     #[arg(long, value_name = "HASH")]
@@ -75,5 +77,9 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             writeln!(out, "{}", pick("ok", "正常"))?;
         }
     }
-    Ok(if damaged { Exit::Problems } else { Exit::Success })
+    Ok(if damaged {
+        Exit::Problems
+    } else {
+        Exit::Success
+    })
 }

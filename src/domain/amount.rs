@@ -35,7 +35,8 @@ pub fn parse_amount(input: &str) -> Result<i64, Msg> {
     if int_part.is_empty() && frac_part.is_empty() {
         return Err(refuse());
     }
-    if !int_part.chars().all(|c| c.is_ascii_digit()) || !frac_part.chars().all(|c| c.is_ascii_digit())
+    if !int_part.chars().all(|c| c.is_ascii_digit())
+        || !frac_part.chars().all(|c| c.is_ascii_digit())
     {
         if number.starts_with('-') {
             return Err(msg!(
@@ -60,7 +61,9 @@ pub fn parse_amount(input: &str) -> Result<i64, Msg> {
     };
     if power >= 0 {
         let base: i64 = digits.parse().map_err(|_| too_big())?;
-        let factor = 10i64.checked_pow(power.unsigned_abs()).ok_or_else(too_big)?;
+        let factor = 10i64
+            .checked_pow(power.unsigned_abs())
+            .ok_or_else(too_big)?;
         base.checked_mul(factor).ok_or_else(too_big)
     } else {
         let cut = power.unsigned_abs() as usize;
@@ -114,7 +117,10 @@ mod tests {
         assert_eq!(parse_amount("1200万元"), Ok(12_000_000));
         assert_eq!(parse_amount("350元"), Ok(350));
         assert_eq!(parse_amount("0.5万"), Ok(5_000));
-        assert!(parse_amount("1.23456万").is_err(), "12345.6 yuan is not whole");
+        assert!(
+            parse_amount("1.23456万").is_err(),
+            "12345.6 yuan is not whole"
+        );
         assert_eq!(parse_amount("1E3"), Ok(1000));
         assert_eq!(parse_amount("0"), Ok(0));
         assert_eq!(parse_amount("9223372036854775807"), Ok(i64::MAX));

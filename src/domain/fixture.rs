@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Duration};
 
-use super::model::{Body, Cause, CauseStatus, Changes, Entry, Escalation, Figures, Header, Instant, Report};
+use super::model::{
+    Body, Cause, CauseStatus, Changes, Entry, Escalation, Figures, Header, Instant, Report,
+};
 use crate::rules::Rules;
 
 /// 2026-03-10 14:00 in Shanghai: the known time of fixture incidents.
@@ -37,7 +39,13 @@ impl Builder {
         Builder::filed_at(rules, kind, t0(), true, &[])
     }
 
-    pub fn filed_at(rules: &Rules, kind: &str, at: Instant, measures: bool, figs: &[(&str, i64)]) -> Builder {
+    pub fn filed_at(
+        rules: &Rules,
+        kind: &str,
+        at: Instant,
+        measures: bool,
+        figs: &[(&str, i64)],
+    ) -> Builder {
         let body = Body::Initial {
             header: Header {
                 title: "化工厂储罐泄漏".into(),
@@ -56,7 +64,9 @@ impl Builder {
             severity: None,
             rules: rules.hash.clone(),
         };
-        let mut b = Builder { entries: Vec::new() };
+        let mut b = Builder {
+            entries: Vec::new(),
+        };
         b.push(at, body);
         b
     }
@@ -81,7 +91,13 @@ impl Builder {
         self.escalate_with(at, level, channel, None)
     }
 
-    pub fn escalate_with(&mut self, at: Instant, level: &str, channel: &str, reason: Option<&str>) -> &mut Self {
+    pub fn escalate_with(
+        &mut self,
+        at: Instant,
+        level: &str,
+        channel: &str,
+        reason: Option<&str>,
+    ) -> &mut Self {
         self.push(
             at,
             Body::Escalation {
@@ -121,7 +137,10 @@ impl Builder {
                     text: "处置完毕".into(),
                     measures: Some("善后".into()),
                     figures: Figures::new(),
-                    cause: cause.map(|status| Cause { text: "阀门老化".into(), status }),
+                    cause: cause.map(|status| Cause {
+                        text: "阀门老化".into(),
+                        status,
+                    }),
                 },
             },
         )

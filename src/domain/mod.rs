@@ -5,10 +5,10 @@
 pub mod amount;
 pub mod id;
 pub mod model;
-pub mod text;
-pub mod when;
 pub mod replay;
 pub mod summary;
+pub mod text;
+pub mod when;
 
 #[cfg(test)]
 pub mod fixture;

@@ -200,9 +200,10 @@ pub fn replay(
     }
 
     // 4. Figures, cause and severity, in claimed-time order.
-    let window_end = rules
-        .casualty_window(&header.kind)
-        .after(header.occurred, tzz, &rules.calendar);
+    let window_end =
+        rules
+            .casualty_window(&header.kind)
+            .after(header.occurred, tzz, &rules.calendar);
     let in_window = |t: Instant| t <= window_end;
     let mut figures = Figures::new();
     let mut cause = None;
@@ -218,7 +219,11 @@ pub fn replay(
         let implied = rules.severity_for(|f| figures.get(f).copied());
         if e.n == 1 {
             let declared_idx = match &declared {
-                Some(id) => Some(rules.severity_index(id).ok_or_else(|| unknown_severity(id, rules))?),
+                Some(id) => Some(
+                    rules
+                        .severity_index(id)
+                        .ok_or_else(|| unknown_severity(id, rules))?,
+                ),
                 None => None,
             };
             let initial = match declared_idx {
@@ -335,7 +340,11 @@ fn apply(target: &mut Effective, c: &Changes, by: u32) -> Result<(), Msg> {
     match &mut target.body {
         Body::Initial { report, .. } | Body::Followup { report } | Body::Final { report } => {
             if escalation_change {
-                return Err(refuse(if c.level.is_some() { "level" } else { "channel/contact/reason" }));
+                return Err(refuse(if c.level.is_some() {
+                    "level"
+                } else {
+                    "channel/contact/reason"
+                }));
             }
             apply_report(report, c);
         }

@@ -82,11 +82,23 @@ mod tests {
 
     #[test]
     fn refuses_what_a_reader_cannot_see() {
-        for bad in ["", "   ", "a\0b", "a\u{1b}[31m", "abc\u{202E}def", "x\u{2066}y"] {
+        for bad in [
+            "",
+            "   ",
+            "a\0b",
+            "a\u{1b}[31m",
+            "abc\u{202E}def",
+            "x\u{2066}y",
+        ] {
             assert!(clean_text("--facts", bad).is_err(), "{bad:?}");
         }
         assert!(clean_line("--title", "a\nb").is_err());
         let big = "字".repeat(MAX_TEXT_BYTES / 3 + 1);
-        assert!(clean_text("--facts", &big).expect_err("too long").en.contains("KiB"));
+        assert!(
+            clean_text("--facts", &big)
+                .expect_err("too long")
+                .en
+                .contains("KiB")
+        );
     }
 }

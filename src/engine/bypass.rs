@@ -43,7 +43,8 @@ pub fn evaluate(h: &History, rules: &Rules, steps: &mut [StepEval], out: &mut Ve
                 continue;
             };
             let lower_id = &rules.levels[lower].id;
-            let required = entered(h, step.min_severity, step.max_severity).is_some_and(|t| t <= *at);
+            let required =
+                entered(h, step.min_severity, step.max_severity).is_some_and(|t| t <= *at);
             let already_told = told
                 .iter()
                 .any(|(t, _, e)| *t <= *at && &e.level == lower_id);
@@ -57,6 +58,7 @@ pub fn evaluate(h: &History, rules: &Rules, steps: &mut [StepEval], out: &mut Ve
             f.done = steps[si].done;
             f.entry = Some(*n);
             f.bypassed_by = Some(esc.level.clone());
+            f.bypassed_at = Some(*at);
             f.note.clone_from(&esc.reason);
             out.push(f);
             steps[si].status = StepStatus::Skipped;

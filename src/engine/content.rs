@@ -46,7 +46,10 @@ pub fn evaluate(h: &History, rules: &Rules, out: &mut Vec<Finding>) {
 fn lacks(report: &Report, field: Field) -> bool {
     match field {
         Field::Facts | Field::Progress | Field::Summary => report.text.trim().is_empty(),
-        Field::Measures => report.measures.as_deref().is_none_or(|m| m.trim().is_empty()),
+        Field::Measures => report
+            .measures
+            .as_deref()
+            .is_none_or(|m| m.trim().is_empty()),
         Field::Cause => report.cause.is_none(),
         Field::Figures => report.figures.is_empty(),
     }

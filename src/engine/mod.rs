@@ -129,8 +129,9 @@ pub struct Finding {
     pub reason: Option<SkipReason>,
     /// The entry the finding is about (the report, or the bypassing escalation).
     pub entry: Option<u32>,
-    /// For a bypass: the higher level that was told, and the reason given, if any.
+    /// For a bypass: the higher level that was told, when, and the reason given, if any.
     pub bypassed_by: Option<String>,
+    pub bypassed_at: Option<Instant>,
     pub note: Option<String>,
     /// For `incomplete`: what the report lacks.
     pub missing: Vec<Field>,
@@ -149,6 +150,7 @@ impl Finding {
             reason: None,
             entry: None,
             bypassed_by: None,
+            bypassed_at: None,
             note: None,
             missing: Vec::new(),
         }
@@ -165,7 +167,10 @@ pub struct Evaluation {
 
 impl Evaluation {
     pub fn violations(&self) -> usize {
-        self.findings.iter().filter(|f| f.kind.is_violation()).count()
+        self.findings
+            .iter()
+            .filter(|f| f.kind.is_violation())
+            .count()
     }
 }
 
@@ -214,6 +219,6 @@ fn entered(h: &History, min: usize, max: usize) -> Option<Instant> {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod proptests;
+#[cfg(test)]
+mod tests;

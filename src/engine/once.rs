@@ -64,9 +64,9 @@ fn eval_step(
     };
     // Rules are validated acyclic, so this recursion terminates.
     let anchor_time = |anchors: &[Anchor],
-                           done: &mut Vec<Option<Option<Instant>>>,
-                           evals: &mut Vec<Option<StepEval>>,
-                           out: &mut Vec<Finding>|
+                       done: &mut Vec<Option<Option<Instant>>>,
+                       evals: &mut Vec<Option<StepEval>>,
+                       out: &mut Vec<Finding>|
      -> Option<Instant> {
         anchors
             .iter()

@@ -39,7 +39,10 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         any::<bool>(),
         0..12i64,
         proptest::collection::btree_map(1..3000i64, event(), 0..12),
-        proptest::option::of(prop_oneof![Just(CauseStatus::Preliminary), Just(CauseStatus::Confirmed)]),
+        proptest::option::of(prop_oneof![
+            Just(CauseStatus::Preliminary),
+            Just(CauseStatus::Confirmed)
+        ]),
         0..4000i64,
     )
         .prop_map(|(kind, measures, deaths, events, close, at)| Scenario {

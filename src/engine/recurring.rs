@@ -35,9 +35,9 @@ pub fn evaluate(
         return not_applicable;
     };
     let from_initial = h.timeline.first().is_some_and(|c| c.at == enter)
-        && h.timeline.first().is_some_and(|c| {
-            c.severity >= step.min_severity && c.severity <= step.max_severity
-        });
+        && h.timeline
+            .first()
+            .is_some_and(|c| c.severity >= step.min_severity && c.severity <= step.max_severity);
     let start = if from_initial { h.filed } else { enter };
     let stop = match (h.left(step.max_severity), h.closed) {
         (Some(a), Some(b)) => Some(a.min(b)),

@@ -12,14 +12,22 @@ fn rules() -> Rules {
 }
 
 fn eval(b: &Builder, r: &Rules, at: Instant) -> Evaluation {
-    evaluate(&b.entries, r, at).expect("valid history").expect("exists at T")
+    evaluate(&b.entries, r, at)
+        .expect("valid history")
+        .expect("exists at T")
 }
 
 /// (kind, step, reason) of every finding, in the engine's order.
 fn found(ev: &Evaluation) -> Vec<(&'static str, String, Option<&'static str>)> {
     ev.findings
         .iter()
-        .map(|f| (f.kind.as_str(), f.step.clone(), f.reason.map(SkipReason::as_str)))
+        .map(|f| {
+            (
+                f.kind.as_str(),
+                f.step.clone(),
+                f.reason.map(SkipReason::as_str),
+            )
+        })
         .collect()
 }
 
@@ -49,12 +57,31 @@ fn done_exactly_at_due_is_on_time_and_a_second_later_is_late() {
         let ev = eval(&b, &r, m(16));
         let st = step(&ev, &r, "leader-in-charge");
         assert_eq!(st.due, Some(m(15)));
-        assert_eq!(st.status, if late { StepStatus::Late } else { StepStatus::Done }, "offset {offset}");
-        assert_eq!(has(&ev, FindingKind::Late, "leader-in-charge"), late, "offset {offset}");
+        assert_eq!(
+            st.status,
+            if late {
+                StepStatus::Late
+            } else {
+                StepStatus::Done
+            },
+            "offset {offset}"
+        );
+        assert_eq!(
+            has(&ev, FindingKind::Late, "leader-in-charge"),
+            late,
+            "offset {offset}"
+        );
         if late {
-            let f = ev.findings.iter().find(|f| f.kind == FindingKind::Late).expect("late");
+            let f = ev
+                .findings
+                .iter()
+                .find(|f| f.kind == FindingKind::Late)
+                .expect("late");
             assert_eq!(f.minutes, Some(1), "one second late rounds up to a minute");
-            assert_eq!((f.level.as_deref(), f.channel.as_deref()), (Some("leader_in_charge"), None));
+            assert_eq!(
+                (f.level.as_deref(), f.channel.as_deref()),
+                (Some("leader_in_charge"), None)
+            );
         }
     }
 }
@@ -64,7 +91,10 @@ fn overdue_only_after_the_due_time() {
     let r = rules();
     let b = Builder::new(&r, "gas");
     let at_due = eval(&b, &r, m(15));
-    assert_eq!(step(&at_due, &r, "leader-in-charge").status, StepStatus::Pending);
+    assert_eq!(
+        step(&at_due, &r, "leader-in-charge").status,
+        StepStatus::Pending
+    );
     assert!(!has(&at_due, FindingKind::Overdue, "leader-in-charge"));
     let f = at_due
         .findings
@@ -74,7 +104,10 @@ fn overdue_only_after_the_due_time() {
     assert_eq!(f.minutes, Some(0));
 
     let after = eval(&b, &r, s(15 * 60 + 1));
-    assert_eq!(step(&after, &r, "leader-in-charge").status, StepStatus::Overdue);
+    assert_eq!(
+        step(&after, &r, "leader-in-charge").status,
+        StepStatus::Overdue
+    );
     let f = after
         .findings
         .iter()
@@ -98,8 +131,15 @@ fn due_soon_starts_exactly_at_the_warning_window() {
     assert_eq!(f.minutes, Some(15));
     let before = eval(&b, &r, s(45 * 60 - 1));
     assert!(!has(&before, FindingKind::DueSoon, "city-written"));
-    let overdue: Vec<_> = found(&before).into_iter().filter(|f| f.0 == "overdue").map(|f| f.1).collect();
-    assert_eq!(overdue, ["leader-in-charge", "principal-leader", "city-phone"]);
+    let overdue: Vec<_> = found(&before)
+        .into_iter()
+        .filter(|f| f.0 == "overdue")
+        .map(|f| f.1)
+        .collect();
+    assert_eq!(
+        overdue,
+        ["leader-in-charge", "principal-leader", "city-phone"]
+    );
 }
 
 #[test]
@@ -126,16 +166,28 @@ fn closing_without_an_escalation_is_omitted() {
 fn telling_the_city_first_bypasses_each_untold_lower_level() {
     let r = rules();
     let mut b = Builder::new(&r, "gas");
-    b.escalate(m(2), "leader_in_charge", "phone").escalate(m(3), "city", "phone");
+    b.escalate(m(2), "leader_in_charge", "phone")
+        .escalate(m(3), "city", "phone");
     let ev = eval(&b, &r, m(4));
-    let skipped: Vec<_> = ev.findings.iter().filter(|f| f.kind == FindingKind::Skipped).collect();
-    assert_eq!(skipped.len(), 1, "telling leader_in_charge does not cover principal_leader");
+    let skipped: Vec<_> = ev
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::Skipped)
+        .collect();
+    assert_eq!(
+        skipped.len(),
+        1,
+        "telling leader_in_charge does not cover principal_leader"
+    );
     let f = skipped[0];
     assert_eq!(f.step, "principal-leader");
     assert_eq!(f.reason, Some(SkipReason::Bypassed));
     assert_eq!(f.bypassed_by.as_deref(), Some("city"));
     assert_eq!(f.entry, Some(3));
-    assert_eq!(step(&ev, &r, "principal-leader").status, StepStatus::Skipped);
+    assert_eq!(
+        step(&ev, &r, "principal-leader").status,
+        StepStatus::Skipped
+    );
     assert_eq!(step(&ev, &r, "leader-in-charge").status, StepStatus::Done);
 }
 
@@ -149,15 +201,16 @@ fn a_bypassed_step_done_late_is_both_skipped_and_late() {
     let ev = eval(&b, &r, m(21));
     assert!(has(&ev, FindingKind::Skipped, "principal-leader"));
     assert!(has(&ev, FindingKind::Late, "principal-leader"));
-    assert_eq!(step(&ev, &r, "principal-leader").status, StepStatus::Skipped);
+    assert_eq!(
+        step(&ev, &r, "principal-leader").status,
+        StepStatus::Skipped
+    );
     assert_eq!(step(&ev, &r, "principal-leader").done, Some(m(20)));
 }
 
 fn with_bypass(policy: &str) -> Rules {
-    let text = crate::rules::DEFAULT_TEXT.replace(
-        "bypass = \"forbidden\"",
-        &format!("bypass = \"{policy}\""),
-    );
+    let text = crate::rules::DEFAULT_TEXT
+        .replace("bypass = \"forbidden\"", &format!("bypass = \"{policy}\""));
     Rules::parse(&text, "test").expect("valid rules")
 }
 
@@ -173,12 +226,21 @@ fn a_reason_excuses_a_bypass_only_where_the_rules_allow_it() {
         let r = with_bypass(policy);
         let mut b = Builder::new(&r, "gas");
         b.escalate(m(1), "leader_in_charge", "phone");
-        b.escalate_with(m(2), "city", "phone", with_reason.then_some("主要领导在手术中，无法联系"));
+        b.escalate_with(
+            m(2),
+            "city",
+            "phone",
+            with_reason.then_some("主要领导在手术中，无法联系"),
+        );
         let ev = eval(&b, &r, m(3));
         let f = ev.findings.iter().find(|f| f.kind == FindingKind::Skipped);
         assert_eq!(f.is_some(), skipped, "{policy}, reason: {with_reason}");
         if let Some(f) = f {
-            assert_eq!(f.note.is_some(), with_reason, "the reason is shown where it does not excuse");
+            assert_eq!(
+                f.note.is_some(),
+                with_reason,
+                "the reason is shown where it does not excuse"
+            );
         }
     }
 }
@@ -194,26 +256,62 @@ fn measures_missing_and_premature_cause() {
                 text: "已控制".into(),
                 measures: None,
                 figures: Default::default(),
-                cause: Some(Cause { text: "违规动火".into(), status: CauseStatus::Confirmed }),
+                cause: Some(Cause {
+                    text: "违规动火".into(),
+                    status: CauseStatus::Confirmed,
+                }),
             },
         },
     );
     let ev = eval(&b, &r, m(31));
-    let inc = ev.findings.iter().find(|f| f.kind == FindingKind::Incomplete).expect("incomplete");
-    assert_eq!((inc.step.as_str(), inc.entry, inc.missing.clone()), ("initial", Some(1), vec![crate::rules::Field::Measures]));
-    let pc = ev.findings.iter().find(|f| f.kind == FindingKind::PrematureCause).expect("premature");
-    assert_eq!((pc.step.as_str(), pc.entry, pc.done), ("followup", Some(2), Some(m(30))));
+    let inc = ev
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::Incomplete)
+        .expect("incomplete");
+    assert_eq!(
+        (inc.step.as_str(), inc.entry, inc.missing.clone()),
+        ("initial", Some(1), vec![crate::rules::Field::Measures])
+    );
+    let pc = ev
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::PrematureCause)
+        .expect("premature");
+    assert_eq!(
+        (pc.step.as_str(), pc.entry, pc.done),
+        ("followup", Some(2), Some(m(30)))
+    );
 
     // A confirmed cause in the final report is allowed; preliminary anywhere is.
     let mut b = Builder::new(&r, "gas");
     b.close_with(m(30), Some(CauseStatus::Confirmed));
-    assert!(!has(&eval(&b, &r, m(31)), FindingKind::PrematureCause, "final"));
+    assert!(!has(
+        &eval(&b, &r, m(31)),
+        FindingKind::PrematureCause,
+        "final"
+    ));
 
     // Adding the measures by a correction clears the finding.
     let mut b = Builder::filed_at(&r, "gas", t0(), false, &[]);
-    b.correct(m(20), 1, Changes { measures: Some("已疏散".into()), ..Changes::default() });
-    assert!(has(&eval(&b, &r, m(19)), FindingKind::Incomplete, "initial"));
-    assert!(!has(&eval(&b, &r, m(20)), FindingKind::Incomplete, "initial"));
+    b.correct(
+        m(20),
+        1,
+        Changes {
+            measures: Some("已疏散".into()),
+            ..Changes::default()
+        },
+    );
+    assert!(has(
+        &eval(&b, &r, m(19)),
+        FindingKind::Incomplete,
+        "initial"
+    ));
+    assert!(!has(
+        &eval(&b, &r, m(20)),
+        FindingKind::Incomplete,
+        "initial"
+    ));
 }
 
 #[test]
@@ -237,7 +335,10 @@ fn each_long_gap_between_reports_is_one_late_finding() {
     told_everyone(&mut b);
     let h = |x: i64| t0() + Duration::hours(x);
     // Gaps: 0→20 (ok), 20→45 (late by 1h), 45→69 (exactly 24h: on time), 69→100 (late by 7h).
-    b.followup(h(20), &[]).followup(h(45), &[]).followup(h(69), &[]).followup(h(100), &[]);
+    b.followup(h(20), &[])
+        .followup(h(45), &[])
+        .followup(h(69), &[])
+        .followup(h(100), &[]);
     let ev = eval(&b, &r, h(101));
     let late: Vec<(Option<Instant>, Option<i64>)> = ev
         .findings
@@ -245,7 +346,10 @@ fn each_long_gap_between_reports_is_one_late_finding() {
         .filter(|f| f.kind == FindingKind::Late && f.step == "followup")
         .map(|f| (f.due, f.minutes))
         .collect();
-    assert_eq!(late, vec![(Some(h(44)), Some(60)), (Some(h(93)), Some(7 * 60))]);
+    assert_eq!(
+        late,
+        vec![(Some(h(44)), Some(60)), (Some(h(93)), Some(7 * 60))]
+    );
     assert_eq!(step(&ev, &r, "followup").due, Some(h(124)));
     assert_eq!(step(&ev, &r, "followup").done, Some(h(100)));
 }
@@ -270,21 +374,39 @@ fn a_reclassification_starts_the_major_steps_from_its_own_time() {
     b.followup(m(120), &[("deaths", 10)]);
     let ev = eval(&b, &r, m(120));
     let phone = step(&ev, &r, "city-phone-major");
-    assert_eq!(phone.clock_start, Some(m(120)), "the earlier call to the city does not count");
+    assert_eq!(
+        phone.clock_start,
+        Some(m(120)),
+        "the earlier call to the city does not count"
+    );
     assert_eq!(phone.due, Some(m(140)));
     assert_eq!(phone.status, StepStatus::Pending);
     assert_eq!(step(&ev, &r, "city-written-major").due, Some(m(160)));
     // followup stops, followup-major counts from the reclassification.
     assert_eq!(step(&ev, &r, "followup").status, StepStatus::Done);
-    assert_eq!(step(&ev, &r, "followup-major").due, Some(m(120) + Duration::hours(12)));
+    assert_eq!(
+        step(&ev, &r, "followup-major").due,
+        Some(m(120) + Duration::hours(12))
+    );
     // Before the reclassification, the major steps do not apply.
     let before = eval(&b, &r, m(119));
-    assert_eq!(step(&before, &r, "city-phone-major").status, StepStatus::NotApplicable);
-    assert_eq!(step(&before, &r, "followup-major").status, StepStatus::NotApplicable);
+    assert_eq!(
+        step(&before, &r, "city-phone-major").status,
+        StepStatus::NotApplicable
+    );
+    assert_eq!(
+        step(&before, &r, "followup-major").status,
+        StepStatus::NotApplicable
+    );
     // Calling the city at 140 is exactly on time; at 141 one minute late.
-    let mut on_time = Builder { entries: b.entries.clone() };
+    let mut on_time = Builder {
+        entries: b.entries.clone(),
+    };
     on_time.escalate(m(140), "city", "phone");
-    assert_eq!(step(&eval(&on_time, &r, m(150)), &r, "city-phone-major").status, StepStatus::Done);
+    assert_eq!(
+        step(&eval(&on_time, &r, m(150)), &r, "city-phone-major").status,
+        StepStatus::Done
+    );
     b.escalate(m(141), "city", "phone");
     let late = eval(&b, &r, m(150));
     assert_eq!(step(&late, &r, "city-phone-major").status, StepStatus::Late);
@@ -304,11 +426,24 @@ fn a_correction_that_moves_a_time_moves_the_finding() {
     let r = rules();
     let mut b = Builder::new(&r, "gas");
     b.escalate(m(20), "leader_in_charge", "phone");
-    b.correct(m(60), 2, Changes { at: Some(m(14)), ..Changes::default() });
+    b.correct(
+        m(60),
+        2,
+        Changes {
+            at: Some(m(14)),
+            ..Changes::default()
+        },
+    );
     let before = eval(&b, &r, m(59));
-    assert_eq!(step(&before, &r, "leader-in-charge").status, StepStatus::Late);
+    assert_eq!(
+        step(&before, &r, "leader-in-charge").status,
+        StepStatus::Late
+    );
     let after = eval(&b, &r, m(60));
-    assert_eq!(step(&after, &r, "leader-in-charge").status, StepStatus::Done);
+    assert_eq!(
+        step(&after, &r, "leader-in-charge").status,
+        StepStatus::Done
+    );
     assert_eq!(step(&after, &r, "leader-in-charge").done, Some(m(14)));
 }
 
@@ -365,8 +500,16 @@ fn a_step_anchored_on_another_waits_for_it() {
     let mut b = Builder::new(&r, "other");
     b.escalate(m(50), "county", "phone");
     let ev = eval(&b, &r, m(60));
-    assert_eq!(step(&ev, &r, "city").due, Some(m(170)), "2h after the county was told");
-    assert_eq!(step(&ev, &r, "later").due, Some(m(10)), "the later of occurred and known");
+    assert_eq!(
+        step(&ev, &r, "city").due,
+        Some(m(170)),
+        "2h after the county was told"
+    );
+    assert_eq!(
+        step(&ev, &r, "later").due,
+        Some(m(10)),
+        "the later of occurred and known"
+    );
     // Closed before the county was told: both are omitted.
     let mut b = Builder::new(&r, "other");
     b.close(m(30));

@@ -44,15 +44,20 @@ pub fn message(f: &Finding, rules: &Rules) -> String {
                 .as_deref()
                 .map(|l| level(rules, l))
                 .unwrap_or_default();
-            let lower = f.level.as_deref().map(|l| level(rules, l)).unwrap_or_default();
+            let lower = f
+                .level
+                .as_deref()
+                .map(|l| level(rules, l))
+                .unwrap_or_default();
+            let told = f.bypassed_at.map(|d| short(tz, d)).unwrap_or_default();
             let note = match (&f.note, lang()) {
                 (Some(r), Lang::En) => format!(" (reason given: {r})"),
                 (Some(r), Lang::Zh) => format!("（所述理由：{r}）"),
                 (None, _) => String::new(),
             };
             msg!(
-                "{step} skipped: {higher} told at {done} before {lower}{note}",
-                "{step} 越级：{done} 已报{higher}，但尚未报{lower}{note}"
+                "{step} skipped: {higher} told at {told} before {lower}{note}",
+                "{step} 越级：{told} 已报{higher}，但尚未报{lower}{note}"
             )
         }
         (FindingKind::Skipped, _) => msg!(

@@ -28,9 +28,10 @@ fn figures(f: &Figures) -> Value {
 }
 
 fn cause(c: &Option<Cause>) -> Value {
-    c.as_ref().map_or(Value::Null, |c| {
-        json!({"text": c.text, "status": c.status.as_str()})
-    })
+    c.as_ref().map_or(
+        Value::Null,
+        |c| json!({"text": c.text, "status": c.status.as_str()}),
+    )
 }
 
 /// `{"id","title","kind","severity","status","occurred","known","closed","location","unit","figures","rules"}`.

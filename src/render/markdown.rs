@@ -7,7 +7,7 @@ use std::fmt::Write;
 use crate::domain::model::{Body, Entry};
 use crate::domain::replay::History;
 use crate::domain::summary::Summary;
-use crate::i18n::{Label, lang, pick};
+use crate::i18n::{Label, pick};
 use crate::rules::Rules;
 use crate::tz::short;
 
@@ -37,7 +37,12 @@ pub fn written_report(s: &Summary, entries: &[Entry], h: &History, rules: &Rules
     let tz = rules.tz;
     let mut o = String::new();
     let title = escape(&s.title);
-    let _ = writeln!(o, "# {}{title}{}\n", pick("Report: ", "关于"), pick("", "的报告"));
+    let _ = writeln!(
+        o,
+        "# {}{title}{}\n",
+        pick("Report: ", "关于"),
+        pick("", "的报告")
+    );
     let status = if s.is_open() {
         Label::Open.text()
     } else {
@@ -111,30 +116,31 @@ pub fn written_report(s: &Summary, entries: &[Entry], h: &History, rules: &Rules
 
     heading(&mut o, "6. Other", "六、其他应当报告的情况");
     if let Some(c) = &h.cause {
-        let status = match (c.status, lang()) {
-            (st, crate::i18n::Lang::En) => st.as_str().to_owned(),
-            (crate::domain::model::CauseStatus::Unknown, _) => "原因不明".to_owned(),
-            (crate::domain::model::CauseStatus::Preliminary, _) => "初步判断".to_owned(),
-            (crate::domain::model::CauseStatus::Confirmed, _) => "已查明".to_owned(),
-        };
-        let _ = writeln!(o, "- {}: {} ({status})", Label::Cause.text(), escape(&c.text));
+        let status = super::cause_status(c.status);
+        let _ = writeln!(
+            o,
+            "- {}: {} ({status})",
+            Label::Cause.text(),
+            escape(&c.text)
+        );
     }
     for e in entries {
         match &e.body {
             Body::Escalation { escalation } => {
-                let contact = escalation
-                    .contact
-                    .as_deref()
-                    .map(|c| format!(", {}", escape(c)))
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    o,
-                    "- {} {} {} ({}{contact})",
-                    short(tz, e.at),
-                    pick("told", "已报"),
-                    super::level(rules, &escalation.level),
-                    escalation.channel
-                );
+                let at = short(tz, e.at);
+                let level = super::level(rules, &escalation.level);
+                let channel = &escalation.channel;
+                let line = match escalation.contact.as_deref().map(escape) {
+                    Some(c) => crate::msg!(
+                        "- {at} told {level} ({channel}, {c})",
+                        "- {at} 已报{level}（{channel}，{c}）"
+                    ),
+                    None => crate::msg!(
+                        "- {at} told {level} ({channel})",
+                        "- {at} 已报{level}（{channel}）"
+                    ),
+                };
+                let _ = writeln!(o, "{line}");
             }
             Body::Reclassification { from, to, .. } => {
                 let _ = writeln!(

@@ -44,9 +44,10 @@ pub fn kind(rules: &Rules, id: &str) -> String {
 }
 
 pub fn level(rules: &Rules, id: &str) -> String {
-    rules
-        .level_index(id)
-        .map_or_else(|| id.to_owned(), |i| item(&rules.levels[i].id, &rules.levels[i].label))
+    rules.level_index(id).map_or_else(
+        || id.to_owned(),
+        |i| item(&rules.levels[i].id, &rules.levels[i].label),
+    )
 }
 
 /// A step for people: its label if it has one, else its id.
@@ -57,14 +58,14 @@ pub fn step_name(step: &Step) -> String {
     }
 }
 
-/// What a step asks, in words: "tell 市委市政府总值班室 by written", "follow-up report".
+/// What a step asks, in words: "tell city (市委市政府总值班室) via written", "followup report (续报)".
 pub fn duty(rules: &Rules, step: &Step) -> String {
     match &step.duty {
         Duty::Escalate { level: l, channel } => {
             let who = item(&rules.levels[*l].id, &rules.levels[*l].label);
             match (channel, lang()) {
-                (Some(c), Lang::En) => format!("tell {who} by {c}"),
-                (Some(c), Lang::Zh) => format!("以 {c} 方式报{who}"),
+                (Some(c), Lang::En) => format!("tell {who} via {c}"),
+                (Some(c), Lang::Zh) => format!("报{who}（{c}）"),
                 (None, Lang::En) => format!("tell {who}"),
                 (None, Lang::Zh) => format!("报{who}"),
             }
@@ -76,6 +77,17 @@ pub fn duty(rules: &Rules, step: &Step) -> String {
                 Lang::Zh => l.clone(),
             }
         }
+    }
+}
+
+/// A cause's certainty for people.
+pub fn cause_status(s: crate::domain::model::CauseStatus) -> &'static str {
+    use crate::domain::model::CauseStatus as C;
+    match (s, lang()) {
+        (s, Lang::En) => s.as_str(),
+        (C::Unknown, Lang::Zh) => "原因不明",
+        (C::Preliminary, Lang::Zh) => "初步判断",
+        (C::Confirmed, Lang::Zh) => "已查明",
     }
 }
 

@@ -51,7 +51,8 @@ impl Calendar {
         if self.workdays.contains(&day) {
             return true;
         }
-        !self.weekend[day.weekday().num_days_from_monday() as usize] && !self.holidays.contains(&day)
+        !self.weekend[day.weekday().num_days_from_monday() as usize]
+            && !self.holidays.contains(&day)
     }
 
     /// Whether any weekday is ever a business day.
@@ -115,9 +116,15 @@ mod tests {
         // 2026-03-09 is a Monday.
         assert_eq!(cal.nth_business_day_after(d(2026, 3, 9), 4), d(2026, 3, 13));
         // From Friday: Mon, Tue, Wed, Thu.
-        assert_eq!(cal.nth_business_day_after(d(2026, 3, 13), 4), d(2026, 3, 19));
+        assert_eq!(
+            cal.nth_business_day_after(d(2026, 3, 13), 4),
+            d(2026, 3, 19)
+        );
         // From Saturday: the count starts on Monday.
-        assert_eq!(cal.nth_business_day_after(d(2026, 3, 14), 1), d(2026, 3, 16));
+        assert_eq!(
+            cal.nth_business_day_after(d(2026, 3, 14), 1),
+            d(2026, 3, 16)
+        );
     }
 
     #[test]

@@ -124,7 +124,10 @@ mod tests {
     fn key_at_joins_header_and_key() {
         let text = "a = 1\n[[steps]]\nid = \"x\"\nwithn = \"1h\"\n";
         let loc = Locator::new(text, "r.toml");
-        assert_eq!(loc.key_at(text.find("withn").expect("present")), "steps.withn");
+        assert_eq!(
+            loc.key_at(text.find("withn").expect("present")),
+            "steps.withn"
+        );
         assert_eq!(loc.key_at(0), "a");
     }
 }

@@ -131,7 +131,9 @@ impl<'de> Deserialize<'de> for OneOrMany {
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = OneOrMany;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an anchor (\"occurred\", \"known\" or \"step:<id>\") or a list of them")
+                f.write_str(
+                    "an anchor (\"occurred\", \"known\" or \"step:<id>\") or a list of them",
+                )
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrMany, E> {
                 Ok(OneOrMany(vec![v.to_owned()]))

@@ -685,7 +685,12 @@ impl Validator<'_> {
                 let no_later_than = s
                     .no_later_than
                     .iter()
-                    .map(|c| Ok((anchors(&c.from, "no_later_than.from")?, span(&c.within, "no_later_than.within")?)))
+                    .map(|c| {
+                        Ok((
+                            anchors(&c.from, "no_later_than.from")?,
+                            span(&c.within, "no_later_than.within")?,
+                        ))
+                    })
                     .collect::<R<Vec<_>>>()?;
                 Clock::Once {
                     from,

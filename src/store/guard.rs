@@ -15,12 +15,27 @@ use crate::msg;
 /// Why a path is not a database sitrep will use.
 #[derive(Debug)]
 pub enum StoreError {
-    Missing { path: PathBuf },
-    Directory { path: PathBuf },
-    Empty { path: PathBuf },
-    NotSqlite { path: PathBuf },
-    Foreign { path: PathBuf, application_id: i32 },
-    Newer { path: PathBuf, version: i64, latest: i64 },
+    Missing {
+        path: PathBuf,
+    },
+    Directory {
+        path: PathBuf,
+    },
+    Empty {
+        path: PathBuf,
+    },
+    NotSqlite {
+        path: PathBuf,
+    },
+    Foreign {
+        path: PathBuf,
+        application_id: i32,
+    },
+    Newer {
+        path: PathBuf,
+        version: i64,
+        latest: i64,
+    },
 }
 
 impl fmt::Display for StoreError {
@@ -103,7 +118,9 @@ pub fn check_file(path: &Path) -> Result<(), StoreError> {
     if read.is_err() || &header[..16] != MAGIC {
         return Err(StoreError::NotSqlite { path: p() });
     }
-    let be = |at: usize| i32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]]);
+    let be = |at: usize| {
+        i32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
     let application_id = be(68);
     if application_id != APPLICATION_ID {
         return Err(StoreError::Foreign {
@@ -177,7 +194,6 @@ pub fn remove_temp(tmp: &Path) {
 /// Whether an error is a failure to store (the database or the disk), as opposed to a refusal
 /// of the input: after such a failure what was typed is saved as a draft.
 pub fn is_storage_failure(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.is::<rusqlite::Error>() || c.is::<std::io::Error>() || c.is::<StoreError>()
-    })
+    e.chain()
+        .any(|c| c.is::<rusqlite::Error>() || c.is::<std::io::Error>() || c.is::<StoreError>())
 }

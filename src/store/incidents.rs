@@ -46,7 +46,9 @@ impl Tx<'_> {
     /// Stores a rules text by its hash (once).
     pub fn store_rules(&self, hash: &str, text: &str, now: Instant) -> Result<()> {
         self.conn()
-            .prepare_cached("INSERT OR IGNORE INTO rules (hash, text, first_used) VALUES (?1, ?2, ?3)")?
+            .prepare_cached(
+                "INSERT OR IGNORE INTO rules (hash, text, first_used) VALUES (?1, ?2, ?3)",
+            )?
             .execute(params![hash, text, now.timestamp()])?;
         Ok(())
     }
@@ -168,14 +170,14 @@ impl Tx<'_> {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// The incidents `check` must read at `at`: filed by then, and open, or closed after
+    /// The incidents `check` must read at `at`: filed by then, and open, or closed at or after
     /// `closed_after`. Both halves use a partial index, so the cost follows the open incidents
     /// and the recently closed ones, not the history.
     pub fn in_scope(&self, at: Instant, closed_after: Instant) -> Result<Vec<Summary>> {
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {COLUMNS} FROM incidents WHERE closed IS NULL AND filed <= ?1 \
              UNION ALL \
-             SELECT {COLUMNS} FROM incidents WHERE closed IS NOT NULL AND closed > ?2 AND filed <= ?1 \
+             SELECT {COLUMNS} FROM incidents WHERE closed IS NOT NULL AND closed >= ?2 AND filed <= ?1 \
              ORDER BY filed, id"
         ))?;
         let rows = stmt.query_map([at.timestamp(), closed_after.timestamp()], row)?;

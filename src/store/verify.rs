@@ -113,17 +113,6 @@ pub fn verify_with_head(conn: &Connection, want_head: Option<&str>) -> Result<Ve
     };
 
     let tx = conn.unchecked_transaction()?;
-    for name in GUARD_TRIGGERS {
-        let present: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?1)",
-            [name],
-            |r| r.get(0),
-        )?;
-        if !present {
-            push(Damage::MissingTrigger((*name).to_owned()), &mut damage);
-        }
-    }
-
     let mut stmt = tx.prepare(
         "SELECT seq, incident, n, type, at, recorded, by, os_user, imported, simulated, body, prev, hash \
          FROM entries ORDER BY seq",
@@ -209,6 +198,17 @@ pub fn verify_with_head(conn: &Connection, want_head: Option<&str>) -> Result<Ve
     }
     drop(rows);
     drop(stmt);
+
+    for name in GUARD_TRIGGERS {
+        let present: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?1)",
+            [name],
+            |r| r.get(0),
+        )?;
+        if !present {
+            push(Damage::MissingTrigger((*name).to_owned()), &mut damage);
+        }
+    }
 
     let mut stmt = tx.prepare("SELECT hash, text FROM rules")?;
     let mut rows = stmt.query([])?;

@@ -19,11 +19,21 @@ fn history(b: &Builder, r: &Rules) -> History {
 #[test]
 fn initial_severity_from_figures_thresholds_inclusive() {
     let r = rules();
-    for (deaths, want) in [(2, "general"), (3, "larger"), (9, "larger"), (10, "major"), (30, "especially_major")] {
+    for (deaths, want) in [
+        (2, "general"),
+        (3, "larger"),
+        (9, "larger"),
+        (10, "major"),
+        (30, "especially_major"),
+    ] {
         let b = Builder::filed_at(&r, "mining", t0(), true, &[("deaths", deaths)]);
         let h = history(&b, &r);
         assert_eq!(h.severity(), sev(&r, want), "{deaths} deaths");
-        assert_eq!(h.timeline[0].at, t0(), "initial severity holds from the known time");
+        assert_eq!(
+            h.timeline[0].at,
+            t0(),
+            "initial severity holds from the known time"
+        );
     }
     let b = Builder::filed_at(&r, "mining", t0(), true, &[("direct_loss", 9_999_999)]);
     assert_eq!(history(&b, &r).severity(), sev(&r, "general"));
@@ -48,22 +58,40 @@ fn declared_severity_below_figures_is_concealment() {
     assert!(e.en.contains("lower than the figures imply"), "{}", e.en);
     assert!(e.en.contains("deaths 3 ≥ 3"), "{}", e.en);
     declare(&mut b, "major");
-    assert_eq!(history(&b, &r).severity(), sev(&r, "major"), "declaring higher is allowed");
+    assert_eq!(
+        history(&b, &r).severity(),
+        sev(&r, "major"),
+        "declaring higher is allowed"
+    );
 }
 
 #[test]
 fn rising_figures_reclassify_at_the_report_time_and_never_fall() {
     let r = rules();
     let mut b = Builder::new(&r, "mining");
-    b.followup(m(60), &[("deaths", 3)]).followup(m(120), &[("deaths", 12)]).followup(m(180), &[("deaths", 1)]);
+    b.followup(m(60), &[("deaths", 3)])
+        .followup(m(120), &[("deaths", 12)])
+        .followup(m(180), &[("deaths", 1)]);
     let h = history(&b, &r);
-    let points: Vec<(Instant, SevIdx, u32)> = h.timeline.iter().map(|c| (c.at, c.severity, c.entry)).collect();
+    let points: Vec<(Instant, SevIdx, u32)> = h
+        .timeline
+        .iter()
+        .map(|c| (c.at, c.severity, c.entry))
+        .collect();
     assert_eq!(
         points,
-        vec![(t0(), 0, 1), (m(60), sev(&r, "larger"), 2), (m(120), sev(&r, "major"), 3)]
+        vec![
+            (t0(), 0, 1),
+            (m(60), sev(&r, "larger"), 2),
+            (m(120), sev(&r, "major"), 3)
+        ]
     );
     assert_eq!(h.figures.get("deaths"), Some(&1), "the latest value counts");
-    assert_eq!(h.severity(), sev(&r, "major"), "severity never falls by itself");
+    assert_eq!(
+        h.severity(),
+        sev(&r, "major"),
+        "severity never falls by itself"
+    );
     assert_eq!(h.severity_at(m(119)), Some(sev(&r, "larger")));
     assert_eq!(h.severity_at(m(120)), Some(sev(&r, "major")));
     assert_eq!(h.reached(sev(&r, "major")), Some(m(120)));
@@ -74,16 +102,29 @@ fn rising_figures_reclassify_at_the_report_time_and_never_fall() {
 fn casualty_window_is_seven_days_for_fire_and_thirty_otherwise() {
     let r = rules();
     let occurred = t0() - Duration::minutes(5);
-    for (kind, days) in [("fire", 7), ("road_traffic", 7), ("mining", 30), ("other", 30)] {
+    for (kind, days) in [
+        ("fire", 7),
+        ("road_traffic", 7),
+        ("mining", 30),
+        ("other", 30),
+    ] {
         let edge = occurred + Duration::days(days);
         let mut inside = Builder::new(&r, kind);
         inside.followup(edge, &[("deaths", 3)]);
-        assert_eq!(history(&inside, &r).severity(), sev(&r, "larger"), "{kind} at the window's end");
+        assert_eq!(
+            history(&inside, &r).severity(),
+            sev(&r, "larger"),
+            "{kind} at the window's end"
+        );
         let mut outside = Builder::new(&r, kind);
         outside.followup(edge + Duration::seconds(1), &[("deaths", 3)]);
         let h = history(&outside, &r);
         assert_eq!(h.severity(), 0, "{kind} a second after the window");
-        assert_eq!(h.figures.get("deaths"), Some(&3), "figures outside the window are kept");
+        assert_eq!(
+            h.figures.get("deaths"),
+            Some(&3),
+            "figures outside the window are kept"
+        );
     }
 }
 
@@ -92,18 +133,37 @@ fn as_of_ignores_later_entries_and_later_corrections() {
     let r = rules();
     let mut b = Builder::new(&r, "gas");
     b.escalate(m(10), "city", "phone");
-    b.correct(m(60), 2, Changes { at: Some(m(40)), ..Changes::default() });
+    b.correct(
+        m(60),
+        2,
+        Changes {
+            at: Some(m(40)),
+            ..Changes::default()
+        },
+    );
     let now = history(&b, &r);
     assert_eq!(now.entry(2).map(|e| e.at), Some(m(40)));
     assert_eq!(now.entry(2).map(|e| e.corrected_by.clone()), Some(vec![3]));
-    let before = replay(&b.entries, &r, Some(m(30))).expect("valid").expect("exists");
-    assert_eq!(before.entry(2).map(|e| e.at), Some(m(10)), "the correction is not claimed yet");
-    assert!(replay(&b.entries, &r, Some(t0() - Duration::seconds(1))).expect("valid").is_none());
+    let before = replay(&b.entries, &r, Some(m(30)))
+        .expect("valid")
+        .expect("exists");
+    assert_eq!(
+        before.entry(2).map(|e| e.at),
+        Some(m(10)),
+        "the correction is not claimed yet"
+    );
+    assert!(
+        replay(&b.entries, &r, Some(t0() - Duration::seconds(1)))
+            .expect("valid")
+            .is_none()
+    );
     assert!(replay(&b.entries, &r, Some(t0())).expect("valid").is_some());
     // After the correction applies, the escalation at 40 minutes does not exist at 39.
     let mut later = b.entries.clone();
     later[2].at = m(20);
-    let h = replay(&later, &r, Some(m(39))).expect("valid").expect("exists");
+    let h = replay(&later, &r, Some(m(39)))
+        .expect("valid")
+        .expect("exists");
     assert!(h.entry(2).is_none());
 }
 
@@ -138,19 +198,38 @@ fn unknown_names_list_the_known_ones() {
     let r = rules();
     let b = Builder::new(&r, "volcano");
     let e = replay(&b.entries, &r, None).expect_err("kind");
-    assert!(e.en.contains("unknown kind `volcano`") && e.en.contains("fire (火灾)"), "{}", e.en);
+    assert!(
+        e.en.contains("unknown kind `volcano`") && e.en.contains("fire (火灾)"),
+        "{}",
+        e.en
+    );
 
     let mut b = Builder::new(&r, "gas");
     b.escalate(m(1), "province", "phone");
-    assert!(replay(&b.entries, &r, None).expect_err("level").en.contains("city (市委市政府总值班室)"));
+    assert!(
+        replay(&b.entries, &r, None)
+            .expect_err("level")
+            .en
+            .contains("city (市委市政府总值班室)")
+    );
 
     let mut b = Builder::new(&r, "gas");
     b.escalate(m(1), "city", "pigeon");
-    assert!(replay(&b.entries, &r, None).expect_err("channel").en.contains("phone, written"));
+    assert!(
+        replay(&b.entries, &r, None)
+            .expect_err("channel")
+            .en
+            .contains("phone, written")
+    );
 
     let mut b = Builder::new(&r, "gas");
     b.followup(m(1), &[("goats", 1)]);
-    assert!(replay(&b.entries, &r, None).expect_err("figure").en.contains("unknown figure `goats`"));
+    assert!(
+        replay(&b.entries, &r, None)
+            .expect_err("figure")
+            .en
+            .contains("unknown figure `goats`")
+    );
 }
 
 #[test]
@@ -158,16 +237,42 @@ fn corrections_check_what_they_touch() {
     let r = rules();
     let mut b = Builder::new(&r, "gas");
     b.escalate(m(1), "city", "phone");
-    b.correct(m(2), 2, Changes { text: Some("x".into()), ..Changes::default() });
-    assert!(replay(&b.entries, &r, None).expect_err("text on escalation").en.contains("no `text/measures/figures/cause`"));
+    b.correct(
+        m(2),
+        2,
+        Changes {
+            text: Some("x".into()),
+            ..Changes::default()
+        },
+    );
+    assert!(
+        replay(&b.entries, &r, None)
+            .expect_err("text on escalation")
+            .en
+            .contains("no `text/measures/figures/cause`")
+    );
 
     let mut b = Builder::new(&r, "gas");
-    b.correct(m(2), 1, Changes { level: Some("city".into()), ..Changes::default() });
+    b.correct(
+        m(2),
+        1,
+        Changes {
+            level: Some("city".into()),
+            ..Changes::default()
+        },
+    );
     assert!(replay(&b.entries, &r, None).is_err());
 
     // A correction of the initial figures reclassifies from the known time.
     let mut b = Builder::new(&r, "gas");
-    b.correct(m(30), 1, Changes { figures: [("deaths".to_owned(), 4)].into(), ..Changes::default() });
+    b.correct(
+        m(30),
+        1,
+        Changes {
+            figures: [("deaths".to_owned(), 4)].into(),
+            ..Changes::default()
+        },
+    );
     let h = history(&b, &r);
     assert_eq!(h.severity(), sev(&r, "larger"));
     assert_eq!(h.timeline[0].at, t0());
@@ -175,8 +280,20 @@ fn corrections_check_what_they_touch() {
     let mut b = Builder::new(&r, "gas");
     b.push(
         m(3),
-        Body::Escalation { escalation: Escalation { level: "city".into(), channel: "phone".into(), contact: None, reason: None } },
+        Body::Escalation {
+            escalation: Escalation {
+                level: "city".into(),
+                channel: "phone".into(),
+                contact: None,
+                reason: None,
+            },
+        },
     );
     b.correct(m(4), 9, Changes::default());
-    assert!(replay(&b.entries, &r, None).expect_err("no entry 9").en.contains("does not come before it"));
+    assert!(
+        replay(&b.entries, &r, None)
+            .expect_err("no entry 9")
+            .en
+            .contains("does not come before it")
+    );
 }

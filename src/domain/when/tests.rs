@@ -71,7 +71,10 @@ fn month_day_without_year_is_the_most_recent() {
 
 #[test]
 fn future_is_refused_past_five_minutes_exactly() {
-    assert!(p("2026-03-10 15:05").is_ok(), "exactly five minutes ahead is allowed");
+    assert!(
+        p("2026-03-10 15:05").is_ok(),
+        "exactly five minutes ahead is allowed"
+    );
     assert!(p("2026-03-10T15:05:00+08:00").is_ok());
     let e = p("2026-03-10T15:05:01+08:00").expect_err("one second more is refused");
     assert!(e.en.contains("in the future"), "{}", e.en);
@@ -94,7 +97,17 @@ fn dst_gap_and_fold_are_refused_with_the_reason() {
 
 #[test]
 fn unknown_forms_are_refused_with_examples() {
-    for bad in ["", "soon", "25:00", "14:60", "2026-13-01 10:00", "2026-03-10", "10 o'clock", "ago", "m ago"] {
+    for bad in [
+        "",
+        "soon",
+        "25:00",
+        "14:60",
+        "2026-13-01 10:00",
+        "2026-03-10",
+        "10 o'clock",
+        "ago",
+        "m ago",
+    ] {
         let e = p(bad).expect_err(bad);
         assert!(
             e.en.contains("not a time") || e.en.contains("no time of day"),

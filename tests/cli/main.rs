@@ -1,0 +1,12 @@
+//! End-to-end tests: the real `sitrep` binary against temporary databases.
+//!
+//! One test binary (faster to build and link than one per file); each module covers one area.
+//! Every command runs with a cleared environment and a pinned clock (see `env.rs`).
+
+mod env;
+
+mod check;
+mod errors;
+mod officer;
+mod rules_cmd;
+mod store_guard;

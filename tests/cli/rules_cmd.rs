@@ -1,0 +1,182 @@
+//! `sitrep rules check` and errors in rules files.
+
+use serde_json::json;
+
+use crate::env::TestEnv;
+
+#[test]
+fn the_default_rules_are_shown_as_tables() {
+    let env = TestEnv::new();
+    let out = env.ok(&["rules", "check"]);
+    assert!(out.contains("县（区）、部门值班室向市报送"), "{out}");
+    assert!(out.contains("| larger           | 较大     | deaths ≥ 3, direct_loss ≥ 10000000, serious_injuries ≥ 10"), "{out}");
+    assert!(
+        out.contains(
+            "| city-written-major | tell city (市委市政府总值班室) via written | 40m after known"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "| followup           | followup report (续报)                     | every 24h"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn rules_json_lists_every_step() {
+    let env = TestEnv::new();
+    let (code, v) = env.json(&["rules", "check"]);
+    assert_eq!(code, 0);
+    let steps: Vec<&str> = v["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter_map(|s| s["step"].as_str())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "leader-in-charge",
+            "principal-leader",
+            "city-phone",
+            "city-written",
+            "city-phone-major",
+            "city-written-major",
+            "followup",
+            "followup-major",
+            "final"
+        ]
+    );
+    assert_eq!(v["time_zone"], json!("Asia/Shanghai"));
+    assert_eq!(v["bypass"], json!("forbidden"));
+    assert_eq!(
+        v["levels"][2],
+        json!({"id": "city", "label": "市委市政府总值班室", "rank": 2})
+    );
+}
+
+#[test]
+fn the_embedded_rules_are_the_repositorys_file() {
+    let env = TestEnv::new();
+    let (_, builtin) = env.json(&["rules", "check"]);
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/reporting-rules.toml");
+    let (_, file) = env.json(&["rules", "check", path]);
+    assert_eq!(builtin["hash"], file["hash"]);
+}
+
+fn error_for(env: &TestEnv, text: &str) -> String {
+    let path = env.path("bad.toml");
+    std::fs::write(&path, text).expect("written");
+    let r = env.run(&["rules", "check", path.to_str().expect("utf-8")]);
+    assert_eq!(r.code, 1, "{text}");
+    r.stderr.trim().to_owned()
+}
+
+#[test]
+fn errors_name_file_line_column_and_key() {
+    let env = TestEnv::new();
+    let base =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/reporting-rules.toml"))
+            .expect("rules");
+    let cases = [
+        (
+            base.replace(
+                "within = \"15m\"\n\n[[steps]]\nid = \"principal-leader\"",
+                "withn = \"15m\"\n\n[[steps]]\nid = \"principal-leader\"",
+            ),
+            "bad.toml:",
+            "unknown field `withn`",
+        ),
+        (
+            base.replace(
+                "escalate = \"city\"\nvia = \"phone\"\nfrom = \"known\"\nwithin = \"30m\"",
+                "escalate = \"citi\"\nvia = \"phone\"\nfrom = \"known\"\nwithin = \"30m\"",
+            ),
+            "`steps[city-phone].escalate`",
+            "unknown level `citi`; the levels are: leader_in_charge, principal_leader, city",
+        ),
+        (
+            base.replace(
+                "min_severity = \"major\"\n\n[[steps]]\nid = \"city-written-major\"",
+                "min_severity = \"majr\"\n\n[[steps]]\nid = \"city-written-major\"",
+            ),
+            "`steps[city-phone-major].min_severity`",
+            "unknown severity `majr`; the severities are: general, larger, major, especially_major",
+        ),
+        (
+            base.replace("within = \"1h\"", "within = \"0h\""),
+            "`steps[city-written].within`",
+            "is zero",
+        ),
+        (
+            base.replace("deaths = 10,", "deaths = 2,"),
+            "`severities[major].at_least.deaths`",
+            "does not rise above 3 of the lower severity `larger`",
+        ),
+        (
+            base.replace("id = \"principal_leader\"", "id = \"leader_in_charge\""),
+            "`levels.id`",
+            "declared twice",
+        ),
+        (
+            base.replace(
+                "time_zone = \"Asia/Shanghai\"",
+                "time_zone = \"Asia/Beijing\"",
+            ),
+            "`time_zone`",
+            "not an IANA time zone",
+        ),
+        (
+            base.replace(
+                "via = \"written\"\nfrom = \"known\"\nwithin = \"1h\"",
+                "via = \"email\"\nfrom = \"known\"\nwithin = \"1h\"",
+            ),
+            "`steps[city-written].via`",
+            "unknown channel `email`",
+        ),
+        (
+            base.replace(
+                "from = \"known\"\nwithin = \"30d\"",
+                "from = \"step:nowhere\"\nwithin = \"30d\"",
+            ),
+            "`steps[final].from`",
+            "names no step",
+        ),
+        (
+            base.replace(
+                "from = \"known\"\nwithin = \"30d\"",
+                "from = \"step:final\"\nwithin = \"30d\"",
+            ),
+            "`steps[final].from`",
+            "form a cycle (final → final)",
+        ),
+        (
+            base.replace("within = \"30d\"", "within = \"4bd\""),
+            "`steps[final].within`",
+            "needs a [calendar] table",
+        ),
+        (
+            base.replace("name = \"县", "name = = \"县"),
+            "bad.toml:16:8:",
+            "",
+        ),
+    ];
+    for (text, place, says) in cases {
+        let e = error_for(&env, &text);
+        assert!(e.starts_with("error: ") && e.contains("bad.toml:"), "{e}");
+        assert!(e.contains(place), "expected {place:?} in {e}");
+        assert!(e.contains(says), "expected {says:?} in {e}");
+    }
+}
+
+#[test]
+fn an_unknown_key_points_at_its_line() {
+    let env = TestEnv::new();
+    let e = error_for(&env, "time_zone = \"Asia/Shanghai\"\nwarnng = \"15m\"\n");
+    assert!(
+        e.contains("bad.toml:2:1: `warnng`: unknown field `warnng`"),
+        "{e}"
+    );
+}
