@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod commands;
 pub mod context;
+pub mod digest;
 pub mod domain;
 pub mod engine;
 pub mod error;

@@ -168,7 +168,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     };
     let changes = Changes {
         at: time(&a.at)?,
-        title: line("--title", &a.title)?,
+        title: text("--title", &a.title)?,
         kind: a.kind.clone(),
         occurred: time(&a.occurred)?,
         known: time(&a.known)?,

@@ -1,13 +1,202 @@
-//! `sitrep digest` (placeholder until the digest issue).
-use crate::context::Ctx;
-use crate::error::Exit;
-use anyhow::Result;
+//! `sitrep digest`: the report for a duty day (值班日报) or any window.
+
+use std::collections::BTreeSet;
 use std::io::Write;
+use std::rc::Rc;
+
+use anyhow::Result;
+use chrono::{Duration, NaiveDate};
+
+use crate::cli::Format;
+use crate::context::Ctx;
+use crate::digest::{Digest, Loaded, Window, build};
+use crate::domain::when::parse_bound;
+use crate::error::{Exit, refuse, usage};
+use crate::i18n::{Label, pick};
+use crate::msg;
+use crate::render::{self, digest as rd, table};
+use crate::store::Store;
+use crate::tz::short;
 
 /// The report for a window.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(
+    after_help = "Examples:\n  sitrep digest                               # the latest complete duty day\n  sitrep digest --date 2026-03-11 --format markdown --lang zh > 值班日报-2026-03-11.md\n  sitrep digest --from '2026-03-11 00:00' --to '2026-03-12 00:00' --format json\n  sitrep digest --date 2026-03-11 --format csv --bom > 日报.csv"
+)]
+pub struct Args {
+    /// The duty day: from the rules' day_starts (08:00) to the same time the next day
+    #[arg(long, value_name = "YYYY-MM-DD", conflicts_with_all = ["from", "to"])]
+    pub date: Option<String>,
+    /// The start of a window (with --to)
+    #[arg(long, value_name = "TIME", requires = "to")]
+    pub from: Option<String>,
+    /// The end of a window, not included (with --from)
+    #[arg(long, value_name = "TIME", requires = "from")]
+    pub to: Option<String>,
+    /// Start CSV with a byte order mark, for spreadsheet programs that need it to read Chinese
+    #[arg(long)]
+    pub bom: bool,
+}
 
-pub fn run(_ctx: &Ctx, _a: Args, _out: &mut dyn Write) -> Result<Exit> {
-    anyhow::bail!("digest is not built yet")
+pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
+    let format = ctx.format(&[Format::Table, Format::Json, Format::Csv, Format::Markdown])?;
+    if a.bom && format != Format::Csv {
+        return Err(usage(msg!(
+            "--bom is for --format csv",
+            "--bom 仅用于 --format csv"
+        )));
+    }
+    let rules = Rc::clone(&ctx.rules()?.rules);
+    let window = window(ctx, &a, &rules)?;
+    let mut store = Store::open(&ctx.db)?;
+    let loaded = store.read(|tx| {
+        let mut ids: BTreeSet<String> =
+            tx.touched_in(window.from, window.to)?.into_iter().collect();
+        let end = window.to - Duration::seconds(1);
+        ids.extend(tx.in_scope(end, window.to)?.into_iter().map(|s| s.id));
+        ids.into_iter()
+            .map(|id| {
+                let row_rules = tx.incident(&id)?.map(|r| r.rules).unwrap_or_default();
+                Ok(Loaded {
+                    rules: ctx.pinned(tx, &row_rules)?,
+                    entries: tx.entries(&id)?,
+                    id,
+                })
+            })
+            .collect::<Result<Vec<_>>>()
+    })?;
+    let digest = build(window, loaded).map_err(refuse)?;
+    match format {
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&rd::to_json(&digest, &rules))?
+        )?,
+        Format::Markdown => write!(out, "{}", rd::to_markdown(&digest, &rules))?,
+        Format::Csv => rd::write_csv(&digest, out, a.bom)?,
+        Format::Table => print_tables(ctx, &digest, &rules, out)?,
+    }
+    Ok(Exit::Success)
+}
+
+fn window(ctx: &Ctx, a: &Args, rules: &crate::rules::Rules) -> Result<Window> {
+    if let Some(day) = &a.date {
+        let date = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").map_err(|_| {
+            refuse(msg!(
+                "`{day}` is not a date: write the duty day as YYYY-MM-DD, e.g. 2026-03-11",
+                "“{day}”不是日期：值班日应写作 YYYY-MM-DD，例如 2026-03-11"
+            ))
+        })?;
+        return Ok(Window::day(date, rules));
+    }
+    if let (Some(f), Some(t)) = (&a.from, &a.to) {
+        let from = parse_bound(f, ctx.now, rules.tz).map_err(refuse)?;
+        let to = parse_bound(t, ctx.now, rules.tz).map_err(refuse)?;
+        if to <= from {
+            let (fs, ts) = (short(rules.tz, from), short(rules.tz, to));
+            return Err(refuse(msg!(
+                "--to {ts} is not after --from {fs}: the window would be empty",
+                "--to {ts} 不晚于 --from {fs}：时段为空"
+            )));
+        }
+        return Ok(Window { from, to });
+    }
+    Ok(Window::latest_complete_day(ctx.now, rules))
+}
+
+fn print_tables(
+    ctx: &Ctx,
+    d: &Digest,
+    rules: &crate::rules::Rules,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let tz = rules.tz;
+    let layout = table::Layout {
+        width: ctx.width,
+        tty: ctx.stdout_tty,
+        color: ctx.color,
+    };
+    let (from, to) = (short(tz, d.window.from), short(tz, d.window.to));
+    writeln!(
+        out,
+        "{}",
+        msg!("Duty report {from} to {to}", "值班日报（{from} 至 {to}）")
+    )?;
+    let n_new = d.items.iter().filter(|i| i.is_new).count();
+    let n_closed = d.items.iter().filter(|i| i.closed_in_window).count();
+    let n_open = d.items.iter().filter(|i| i.open_at_end).count();
+    writeln!(
+        out,
+        "{}",
+        msg!(
+            "{n_new} new, {n_closed} closed, {n_open} open at the end",
+            "新增 {n_new} 起，终报 {n_closed} 起，期末处置中 {n_open} 起"
+        )
+    )?;
+    let mut t = table::new(
+        layout,
+        &[
+            Label::Id,
+            Label::Title,
+            Label::Severity,
+            Label::Status,
+            Label::NextDue,
+            Label::Findings,
+        ],
+    );
+    for i in d.items.iter().filter(|i| i.touched || i.open_at_end) {
+        let mut status = Vec::new();
+        if i.is_new {
+            status.push(pick("new", "新增"));
+        }
+        if i.closed_in_window {
+            status.push(pick("closed", "终报"));
+        } else if i.open_at_end {
+            status.push(Label::Open.text());
+        }
+        let next = i.next_due.as_ref().map_or_else(
+            || "-".to_owned(),
+            |(step, due, m)| {
+                let left = if *m >= 0 {
+                    render::due_in(*m)
+                } else {
+                    render::overdue_by(-m)
+                };
+                format!("{step} {} ({left})", short(i.rules.tz, *due))
+            },
+        );
+        let findings = i
+            .findings
+            .iter()
+            .map(|f| format!("{} {}", table::kind_text(f.kind), f.step))
+            .collect::<Vec<_>>()
+            .join("\n");
+        t.add_row(vec![
+            table::cell(&i.id),
+            table::cell(&i.summary.title),
+            table::cell(render::severity(&i.rules, &i.summary.severity)),
+            table::cell(status.join(", ")),
+            table::cell(next),
+            table::cell(findings),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    let counts = rd::finding_counts(d);
+    let parts: Vec<String> = crate::engine::FindingKind::ALL
+        .iter()
+        .map(|k| {
+            format!(
+                "{} {}",
+                table::kind_text(*k),
+                counts.get(k).copied().unwrap_or(0)
+            )
+        })
+        .collect();
+    writeln!(
+        out,
+        "{}{}",
+        pick("Findings: ", "报送问题："),
+        parts.join(", ")
+    )?;
+    Ok(())
 }

@@ -148,7 +148,7 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
     let facts = clean_text("--facts", &take(&a.facts)).map_err(refuse)?;
     let body = Body::Initial {
         header: Header {
-            title: clean_line("--title", &take(&a.title)).map_err(refuse)?,
+            title: clean_text("--title", &take(&a.title)).map_err(refuse)?,
             kind,
             occurred,
             known,

@@ -22,11 +22,9 @@ use crate::tz::{self, LocalProblem};
 /// How far ahead of now a claimed time may be (clocks disagree by a few minutes).
 pub const FUTURE_SLACK_SECS: i64 = 5 * 60;
 
-/// Parses a time as typed, relative to `now`, in zone `tz`.
+/// Parses a time as typed, relative to `now`, in zone `tz`; refuses one in the future.
 pub fn parse_when(input: &str, now: Instant, tz: Tz) -> Result<Instant, Msg> {
-    let text = normalize(input);
-    let t = parse_any(&text, now, tz).map_err(|e| e.unwrap_or_else(|| unknown_form(input)))?;
-    let t = tz::whole_seconds(t);
+    let t = parse_bound(input, now, tz)?;
     if (t - now).num_seconds() > FUTURE_SLACK_SECS {
         let shown = tz::short(tz, t);
         let now_shown = tz::short(tz, now);
@@ -36,6 +34,13 @@ pub fn parse_when(input: &str, now: Instant, tz: Tz) -> Result<Instant, Msg> {
         ));
     }
     Ok(t)
+}
+
+/// Parses a time as typed, which may be in the future (the end of a report window).
+pub fn parse_bound(input: &str, now: Instant, tz: Tz) -> Result<Instant, Msg> {
+    let text = normalize(input);
+    let t = parse_any(&text, now, tz).map_err(|e| e.unwrap_or_else(|| unknown_form(input)))?;
+    Ok(tz::whole_seconds(t))
 }
 
 /// Parses `--since`: a time as [`parse_when`] takes, or a duration back from now (`7d`, `48h`).

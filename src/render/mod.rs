@@ -10,6 +10,7 @@
 //!   Chinese (`较大`) and by id beside the label in English (`larger (较大)`).
 
 pub mod csv;
+pub mod digest;
 pub mod finding;
 pub mod json;
 pub mod markdown;

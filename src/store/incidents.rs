@@ -184,6 +184,15 @@ impl Tx<'_> {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// The incidents with an entry claimed in `[from, to)` (by the index on claimed time).
+    pub fn touched_in(&self, from: Instant, to: Instant) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT DISTINCT incident FROM entries WHERE at >= ?1 AND at < ?2")?;
+        let rows = stmt.query_map([from.timestamp(), to.timestamp()], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     /// Every incident id, oldest first (for `export`).
     pub fn all_ids(&self) -> Result<Vec<String>> {
         let mut stmt = self

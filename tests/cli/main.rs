@@ -6,6 +6,7 @@
 mod env;
 
 mod check;
+mod digest;
 mod errors;
 mod officer;
 mod rules_cmd;

@@ -1,0 +1,271 @@
+//! The daily duty report (值班日报), decided: what was new, updated, told, closed and still open
+//! in a window, and what went wrong in it. Pure: it takes loaded entries and returns values.
+//!
+//! Rules (DESIGN.md §6):
+//! - Membership is by claimed time, half-open `[from, to)`: an entry exactly at `from` is in,
+//!   exactly at `to` is out. An incident is new when its initial report is claimed in the
+//!   window, closed when its final report is.
+//! - Incidents are shown as they stood at the end of the window; `open` lists every incident
+//!   open then, with its next due step and the minutes left at `to` (negative once past due).
+//! - Updates are follow-ups, final reports and corrections; reclassifications are not updates,
+//!   they ride on the report that caused them. Escalations carry `on_time`: whether every step
+//!   they completed was done by its due time (`None` when they completed none).
+//! - Findings are judged as `check --at <to>` would, and kept when their step fell due, was done
+//!   or was bypassed in the window (or, for an omission, when the incident closed in it).
+//!   An incident is touched when it has an entry claimed in the window or a finding kept.
+
+use std::rc::Rc;
+
+use chrono::{Duration, NaiveDate};
+
+use crate::domain::model::{Body, Entry, Instant};
+use crate::domain::replay::{History, replay};
+use crate::domain::summary::Summary;
+use crate::engine::{Finding, SkipReason, StepStatus, evaluate_history};
+use crate::i18n::Msg;
+use crate::rules::{Duty, Rules};
+use crate::tz;
+
+/// A half-open window of claimed time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub from: Instant,
+    pub to: Instant,
+}
+
+impl Window {
+    pub fn contains(&self, t: Instant) -> bool {
+        self.from <= t && t < self.to
+    }
+
+    /// The duty day `date`: from the rules' `day_starts` that day to the same local time the
+    /// next day (23 or 25 hours across a DST change).
+    pub fn day(date: NaiveDate, rules: &Rules) -> Window {
+        let start = |d: NaiveDate| tz::resolve_lenient(rules.tz, d.and_time(rules.day_starts));
+        let next = date.succ_opt().unwrap_or(date);
+        Window {
+            from: start(date),
+            to: start(next),
+        }
+    }
+
+    /// The latest duty day that has ended by `now`.
+    pub fn latest_complete_day(now: Instant, rules: &Rules) -> Window {
+        let mut date = tz::local(rules.tz, now).date();
+        loop {
+            let w = Window::day(date, rules);
+            if w.to <= now {
+                return w;
+            }
+            match date.pred_opt() {
+                Some(d) => date = d,
+                None => return w,
+            }
+        }
+    }
+}
+
+/// One incident's entries with the rules it is pinned to.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub id: String,
+    pub rules: Rc<Rules>,
+    pub entries: Vec<Entry>,
+}
+
+/// A reclassification a report caused: (from, to).
+pub type Reclass = Option<(String, String)>;
+
+/// An incident in the digest.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: String,
+    pub rules: Rc<Rules>,
+    /// As it stood at the end of the window.
+    pub summary: Summary,
+    pub is_new: bool,
+    pub closed_in_window: bool,
+    pub open_at_end: bool,
+    /// Follow-ups, finals and corrections in the window, each with the reclassification it
+    /// caused (from, to), if any.
+    pub updates: Vec<(Entry, Reclass)>,
+    /// Escalations in the window with `on_time`.
+    pub escalations: Vec<(Entry, Option<bool>)>,
+    pub findings: Vec<Finding>,
+    /// The next due step at `to`: step id, due time, minutes left (negative when past due).
+    pub next_due: Option<(String, Instant, i64)>,
+    /// Corrections that apply to each entry (for entry JSON).
+    pub corrected_by: Vec<(u32, Vec<u32>)>,
+    pub touched: bool,
+}
+
+/// The whole digest.
+#[derive(Debug, Clone)]
+pub struct Digest {
+    pub window: Window,
+    pub items: Vec<Item>,
+}
+
+/// Builds the digest of `window` from the incidents that may appear in it.
+pub fn build(window: Window, loaded: Vec<Loaded>) -> Result<Digest, Msg> {
+    let mut items = Vec::with_capacity(loaded.len());
+    let end = window.to - Duration::seconds(1);
+    for l in loaded {
+        let Some(at_end) = replay(&l.entries, &l.rules, Some(end))? else {
+            continue;
+        };
+        let at_to =
+            replay(&l.entries, &l.rules, Some(window.to))?.unwrap_or_else(|| at_end.clone());
+        items.push(item(window, &l, &at_end, &at_to));
+    }
+    items.retain(|i| i.touched || i.open_at_end);
+    items.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(Digest { window, items })
+}
+
+fn item(window: Window, l: &Loaded, at_end: &History, at_to: &History) -> Item {
+    let rules = &l.rules;
+    let eval = evaluate_history(at_to, rules, window.to);
+    let closed_in_window = at_end.closed.is_some_and(|c| window.contains(c));
+    let in_window = |t: Option<Instant>| t.is_some_and(|t| window.contains(t));
+    let findings: Vec<Finding> = eval
+        .findings
+        .iter()
+        .filter(|f| {
+            in_window(f.due)
+                || in_window(f.done)
+                || in_window(f.bypassed_at)
+                || (f.reason == Some(SkipReason::Omitted) && closed_in_window)
+        })
+        .cloned()
+        .collect();
+
+    let mut updates = Vec::new();
+    let mut escalations = Vec::new();
+    for e in l.entries.iter().filter(|e| window.contains(e.at)) {
+        match &e.body {
+            Body::Followup { .. } | Body::Final { .. } | Body::Correction { .. } => {
+                let reclass = l.entries.iter().find_map(|r| match &r.body {
+                    Body::Reclassification {
+                        from,
+                        to,
+                        reported_in,
+                    } if *reported_in == e.n => Some((from.clone(), to.clone())),
+                    _ => None,
+                });
+                updates.push((e.clone(), reclass));
+            }
+            Body::Escalation { escalation } => {
+                let effective_at = at_to.entry(e.n).map_or(e.at, |x| x.at);
+                let completed: Vec<bool> = eval
+                    .steps
+                    .iter()
+                    .filter(|s| s.done == Some(effective_at))
+                    .filter(|s| match &rules.steps[s.step].duty {
+                        Duty::Escalate { level, channel } => {
+                            rules.levels[*level].id == escalation.level
+                                && channel.as_ref().is_none_or(|c| *c == escalation.channel)
+                        }
+                        Duty::Report(_) => false,
+                    })
+                    .map(|s| s.due.is_none_or(|d| effective_at <= d))
+                    .collect();
+                let on_time = (!completed.is_empty()).then(|| completed.iter().all(|ok| *ok));
+                escalations.push((e.clone(), on_time));
+            }
+            _ => {}
+        }
+    }
+
+    let open_at_end = at_end.closed.is_none();
+    let next_due = if open_at_end {
+        eval.steps
+            .iter()
+            .filter(|s| matches!(s.status, StepStatus::Pending | StepStatus::Overdue))
+            .filter_map(|s| s.due.map(|d| (s.step, d)))
+            .min_by_key(|(_, d)| *d)
+            .map(|(i, d)| {
+                let secs = (d - window.to).num_seconds();
+                (rules.steps[i].id.clone(), d, secs.div_euclid(60))
+            })
+    } else {
+        None
+    };
+    let touched = l.entries.iter().any(|e| window.contains(e.at)) || !findings.is_empty();
+    Item {
+        id: l.id.clone(),
+        rules: Rc::clone(rules),
+        summary: Summary::of(&l.id, at_end, rules),
+        is_new: window.contains(at_end.filed),
+        closed_in_window,
+        open_at_end,
+        updates,
+        escalations,
+        findings,
+        next_due,
+        corrected_by: at_end
+            .entries
+            .iter()
+            .filter(|e| !e.corrected_by.is_empty())
+            .map(|e| (e.n, e.corrected_by.clone()))
+            .collect(),
+        touched,
+    }
+}
+
+impl Item {
+    /// The corrections that apply to entry `n`.
+    pub fn corrections_of(&self, n: u32) -> &[u32] {
+        self.corrected_by
+            .iter()
+            .find(|(m, _)| *m == n)
+            .map_or(&[], |(_, v)| v.as_slice())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_duty_day_runs_from_day_start_to_day_start() {
+        let r = Rules::builtin();
+        let d = NaiveDate::from_ymd_opt(2026, 3, 11).expect("date");
+        let w = Window::day(d, &r);
+        assert_eq!(tz::rfc3339(r.tz, w.from), "2026-03-11T08:00:00+08:00");
+        assert_eq!(tz::rfc3339(r.tz, w.to), "2026-03-12T08:00:00+08:00");
+        assert!(w.contains(w.from));
+        assert!(!w.contains(w.to));
+    }
+
+    #[test]
+    fn the_latest_complete_day_has_ended() {
+        let r = Rules::builtin();
+        let at = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .expect("valid")
+                .to_utc()
+        };
+        let w = Window::latest_complete_day(at("2026-03-12T09:00:00+08:00"), &r);
+        assert_eq!(tz::rfc3339(r.tz, w.from), "2026-03-11T08:00:00+08:00");
+        let w = Window::latest_complete_day(at("2026-03-12T08:00:00+08:00"), &r);
+        assert_eq!(
+            tz::rfc3339(r.tz, w.from),
+            "2026-03-11T08:00:00+08:00",
+            "ends exactly now"
+        );
+        let w = Window::latest_complete_day(at("2026-03-12T07:59:59+08:00"), &r);
+        assert_eq!(tz::rfc3339(r.tz, w.from), "2026-03-10T08:00:00+08:00");
+    }
+
+    #[test]
+    fn a_day_across_a_dst_change_is_23_or_25_hours() {
+        let text = crate::rules::DEFAULT_TEXT.replace("Asia/Shanghai", "Europe/Berlin");
+        let r = Rules::parse(&text, "berlin").expect("valid");
+        let spring = Window::day(NaiveDate::from_ymd_opt(2026, 3, 28).expect("date"), &r);
+        assert_eq!((spring.to - spring.from).num_hours(), 23);
+        let autumn = Window::day(NaiveDate::from_ymd_opt(2026, 10, 24).expect("date"), &r);
+        assert_eq!((autumn.to - autumn.from).num_hours(), 25);
+        assert_eq!(tz::rfc3339(r.tz, autumn.to), "2026-10-25T08:00:00+01:00");
+    }
+}
