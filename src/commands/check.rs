@@ -5,6 +5,7 @@
 //! closed part, `--all` takes every incident. Only in-scope incidents are read (by index), so
 //! the cost follows the open incidents, not the history.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::rc::Rc;
 
@@ -16,13 +17,14 @@ use crate::cli::Format;
 use crate::context::Ctx;
 use crate::domain::model::Instant;
 use crate::domain::replay::replay;
+use crate::domain::summary::Summary;
 use crate::domain::when::{parse_since, parse_when};
 use crate::engine::{Finding, FindingKind, evaluate_history};
 use crate::error::{Exit, refuse};
 use crate::i18n::{Label, pick};
 use crate::render::{self, finding::minutes_cell, json as rj, table};
 use crate::rules::Rules;
-use crate::store::{Store, Tx};
+use crate::store::{Scope, Store, Tx};
 use crate::tz::{rfc3339, short};
 
 /// Findings as of a moment.
@@ -49,6 +51,7 @@ pub struct Args {
 pub struct Judged {
     pub id: String,
     pub title: String,
+    pub filed: Instant,
     pub rules: Rc<Rules>,
     pub findings: Vec<Finding>,
 }
@@ -102,33 +105,44 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     })
 }
 
-/// Evaluates every incident in scope at `at`.
+/// Evaluates every incident in scope at `at`: two queries, whatever the size of the history.
 pub fn judge_scope(
     ctx: &Ctx,
     tx: &Tx<'_>,
     at: Instant,
     closed_after: Instant,
 ) -> Result<Vec<Judged>> {
-    let rows = tx.in_scope(at, closed_after)?;
+    let scope = Scope::Check { at, closed_after };
+    let rows: HashMap<String, Summary> = tx
+        .scope_incidents(scope)?
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
     let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
+    tx.scan_scope(scope, |id, entries| {
+        let Some(row) = rows.get(id) else {
+            return Ok(());
+        };
         let rules = ctx.pinned(tx, &row.rules)?;
-        let entries = tx.entries(&row.id)?;
         let Some(history) = replay(&entries, &rules, Some(at)).map_err(refuse)? else {
-            continue;
+            return Ok(());
         };
         // Closed, as of T, before the scope's start.
         if history.closed.is_some_and(|c| c < closed_after) {
-            continue;
+            return Ok(());
         }
         let eval = evaluate_history(&history, &rules, at);
         out.push(Judged {
-            id: row.id,
-            title: row.title,
+            id: id.to_owned(),
+            title: row.title.clone(),
+            filed: row.filed,
             rules,
             findings: eval.findings,
         });
-    }
+        Ok(())
+    })?;
+    // Oldest first, as the incidents were filed.
+    out.sort_by(|a, b| (a.filed, &a.id).cmp(&(b.filed, &b.id)));
     Ok(out)
 }
 

@@ -1,11 +1,11 @@
 //! `sitrep digest`: the report for a duty day (值班日报) or any window.
 
-use std::collections::BTreeSet;
+use std::collections::HashMap;
 use std::io::Write;
 use std::rc::Rc;
 
 use anyhow::Result;
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::cli::Format;
 use crate::context::Ctx;
@@ -15,7 +15,7 @@ use crate::error::{Exit, refuse, usage};
 use crate::i18n::{Label, pick};
 use crate::msg;
 use crate::render::{self, digest as rd, table};
-use crate::store::Store;
+use crate::store::{Scope, Store};
 use crate::tz::short;
 
 /// The report for a window.
@@ -50,20 +50,26 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let window = window(ctx, &a, &rules)?;
     let mut store = Store::open(&ctx.db)?;
     let loaded = store.read(|tx| {
-        let mut ids: BTreeSet<String> =
-            tx.touched_in(window.from, window.to)?.into_iter().collect();
-        let end = window.to - Duration::seconds(1);
-        ids.extend(tx.in_scope(end, window.to)?.into_iter().map(|s| s.id));
-        ids.into_iter()
-            .map(|id| {
-                let row_rules = tx.incident(&id)?.map(|r| r.rules).unwrap_or_default();
-                Ok(Loaded {
-                    rules: ctx.pinned(tx, &row_rules)?,
-                    entries: tx.entries(&id)?,
-                    id,
-                })
-            })
-            .collect::<Result<Vec<_>>>()
+        let scope = Scope::Window {
+            from: window.from,
+            to: window.to,
+        };
+        let rules_of: HashMap<String, String> = tx
+            .scope_incidents(scope)?
+            .into_iter()
+            .map(|r| (r.id, r.rules))
+            .collect();
+        let mut loaded = Vec::with_capacity(rules_of.len());
+        tx.scan_scope(scope, |id, entries| {
+            let hash = rules_of.get(id).map(String::as_str).unwrap_or_default();
+            loaded.push(Loaded {
+                id: id.to_owned(),
+                rules: ctx.pinned(tx, hash)?,
+                entries,
+            });
+            Ok(())
+        })?;
+        Ok(loaded)
     })?;
     let digest = build(window, loaded).map_err(refuse)?;
     match format {

@@ -23,7 +23,7 @@ use crate::domain::replay::{History, replay};
 use crate::domain::summary::Summary;
 use crate::error::{NotRecorded, refuse};
 use crate::msg;
-use crate::rules::Rules;
+use crate::rules::{Rules, SevIdx};
 use crate::store::{NewEntry, Store, Tx, is_storage_failure};
 use crate::tz;
 
@@ -139,7 +139,7 @@ pub fn load(ctx: &Ctx, tx: &Tx<'_>, id: &str) -> Result<(Rc<Rules>, Vec<Entry>, 
     Ok((rules, entries, history))
 }
 
-fn new_entry(n: u32, at: Instant, stamp: &Stamp, body: Body) -> Entry {
+pub fn new_entry(n: u32, at: Instant, stamp: &Stamp, body: Body) -> Entry {
     Entry {
         n,
         at,
@@ -191,22 +191,7 @@ pub fn append(
         .map_err(refuse)?
         .ok_or_else(|| no_incident(&id))?;
     let mut new = vec![n];
-    if after.severity() != before.severity() {
-        let (from, to) = (before.severity(), after.severity());
-        let (rat, reported_in) = if to > from {
-            after
-                .timeline
-                .iter()
-                .find(|c| c.severity == to)
-                .map_or((at, n), |c| (c.at, c.entry))
-        } else {
-            (at, n)
-        };
-        let body = Body::Reclassification {
-            from: rules.severities[from].id.clone(),
-            to: rules.severities[to].id.clone(),
-            reported_in,
-        };
+    if let Some((rat, body)) = reclassification(before.severity(), &after, at, n, &rules) {
         entries.push(new_entry(n + 1, rat, stamp, body));
         after = replay(&entries, &rules, None)
             .map_err(refuse)?
@@ -225,6 +210,39 @@ pub fn append(
         before: Some(before),
         new,
     })
+}
+
+/// The reclassification entry (its claimed time and body) when entry `n`, claimed at `at`,
+/// moved the severity from `before` to `after`'s: a rise holds from the report that caused it,
+/// a fall (only by a correction) from the correction.
+pub fn reclassification(
+    before: SevIdx,
+    after: &History,
+    at: Instant,
+    n: u32,
+    rules: &Rules,
+) -> Option<(Instant, Body)> {
+    let to = after.severity();
+    if to == before {
+        return None;
+    }
+    let (rat, reported_in) = if to > before {
+        after
+            .timeline
+            .iter()
+            .find(|c| c.severity == to)
+            .map_or((at, n), |c| (c.at, c.entry))
+    } else {
+        (at, n)
+    };
+    Some((
+        rat,
+        Body::Reclassification {
+            from: rules.severities[before].id.clone(),
+            to: rules.severities[to].id.clone(),
+            reported_in,
+        },
+    ))
 }
 
 /// Files a new incident under the current rules; `id` is given on import, allocated otherwise.

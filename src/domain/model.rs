@@ -141,15 +141,13 @@ impl Changes {
 }
 
 /// The type-specific part of an entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
     /// 首报: the incident itself and its first report.
     Initial {
         header: Header,
         report: Report,
         /// The severity the officer declared, if any (never below what the figures imply).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         severity: Option<String>,
         /// The hash of the rules text the incident is pinned to.
         rules: String,
@@ -254,14 +252,167 @@ impl Body {
         }
     }
 
-    /// The stored form: canonical JSON (field order fixed by the types above).
+    /// The stored form: canonical JSON of the type's fields, in the fixed order of the types
+    /// above (the type itself is stored beside it, in its own column).
     pub fn to_stored(&self) -> String {
         // Serializing these plain types (strings, integers, maps with string keys) cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
+        let text = match self {
+            Body::Initial {
+                header,
+                report,
+                severity,
+                rules,
+            } => serde_json::to_string(&stored::InitialRef {
+                header,
+                report,
+                severity,
+                rules,
+            }),
+            Body::Followup { report } | Body::Final { report } => {
+                serde_json::to_string(&stored::ReportRef { report })
+            }
+            Body::Escalation { escalation } => {
+                serde_json::to_string(&stored::EscalationRef { escalation })
+            }
+            Body::Reclassification {
+                from,
+                to,
+                reported_in,
+            } => serde_json::to_string(&stored::ReclassificationRef {
+                from,
+                to,
+                reported_in: *reported_in,
+            }),
+            Body::Correction {
+                corrects,
+                reason,
+                changes,
+            } => serde_json::to_string(&stored::CorrectionRef {
+                corrects: *corrects,
+                reason,
+                changes,
+            }),
+        };
+        text.unwrap_or_default()
     }
 
-    pub fn from_stored(text: &str) -> Result<Body, serde_json::Error> {
-        serde_json::from_str(text)
+    /// Reads the stored form of an entry of type `ty`.
+    pub fn from_stored(ty: EntryType, text: &str) -> Result<Body, serde_json::Error> {
+        use serde_json::from_str;
+        Ok(match ty {
+            EntryType::Initial => {
+                let b: stored::Initial = from_str(text)?;
+                Body::Initial {
+                    header: b.header,
+                    report: b.report,
+                    severity: b.severity,
+                    rules: b.rules,
+                }
+            }
+            EntryType::Followup => Body::Followup {
+                report: from_str::<stored::Report>(text)?.report,
+            },
+            EntryType::Final => Body::Final {
+                report: from_str::<stored::Report>(text)?.report,
+            },
+            EntryType::Escalation => Body::Escalation {
+                escalation: from_str::<stored::Escalation>(text)?.escalation,
+            },
+            EntryType::Reclassification => {
+                let b: stored::Reclassification = from_str(text)?;
+                Body::Reclassification {
+                    from: b.from,
+                    to: b.to,
+                    reported_in: b.reported_in,
+                }
+            }
+            EntryType::Correction => {
+                let b: stored::Correction = from_str(text)?;
+                Body::Correction {
+                    corrects: b.corrects,
+                    reason: b.reason,
+                    changes: b.changes,
+                }
+            }
+        })
+    }
+}
+
+/// The stored shapes of each entry type: borrowed for writing, owned for reading. Separate
+/// structs (rather than one tagged enum) let reading go straight to the right type, without
+/// serde buffering the whole body to find its tag.
+mod stored {
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Serialize)]
+    pub struct InitialRef<'a> {
+        pub header: &'a super::Header,
+        pub report: &'a super::Report,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub severity: &'a Option<String>,
+        pub rules: &'a String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Initial {
+        pub header: super::Header,
+        pub report: super::Report,
+        #[serde(default)]
+        pub severity: Option<String>,
+        pub rules: String,
+    }
+
+    #[derive(Serialize)]
+    pub struct ReportRef<'a> {
+        pub report: &'a super::Report,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Report {
+        pub report: super::Report,
+    }
+
+    #[derive(Serialize)]
+    pub struct EscalationRef<'a> {
+        pub escalation: &'a super::Escalation,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Escalation {
+        pub escalation: super::Escalation,
+    }
+
+    #[derive(Serialize)]
+    pub struct ReclassificationRef<'a> {
+        pub from: &'a String,
+        pub to: &'a String,
+        pub reported_in: u32,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Reclassification {
+        pub from: String,
+        pub to: String,
+        pub reported_in: u32,
+    }
+
+    #[derive(Serialize)]
+    pub struct CorrectionRef<'a> {
+        pub corrects: u32,
+        pub reason: &'a String,
+        pub changes: &'a super::Changes,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Correction {
+        pub corrects: u32,
+        pub reason: String,
+        pub changes: super::Changes,
     }
 }
 
@@ -346,9 +497,13 @@ mod tests {
         let text = body.to_stored();
         assert_eq!(
             text,
-            r#"{"type":"correction","corrects":3,"reason":"时间记错","changes":{"at":1773122700,"figures":{"deaths":2}}}"#
+            r#"{"corrects":3,"reason":"时间记错","changes":{"at":1773122700,"figures":{"deaths":2}}}"#
         );
-        assert_eq!(Body::from_stored(&text).expect("parses"), body);
+        assert_eq!(
+            Body::from_stored(EntryType::Correction, &text).expect("parses"),
+            body
+        );
+        assert!(Body::from_stored(EntryType::Followup, &text).is_err());
     }
 
     #[test]

@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::Tx;
 use super::chain::{Link, entry_hash};
 use super::schema::GENESIS;
-use crate::domain::model::{Body, Entry, Instant};
+use crate::domain::model::{Body, Entry, EntryType, Instant};
 use crate::msg;
 use crate::tz::from_unix;
 
@@ -24,7 +24,8 @@ pub struct NewEntry<'a> {
     pub body: &'a Body,
 }
 
-const COLUMNS: &str = "n, at, recorded, by, os_user, imported, simulated, hash, body, incident";
+const COLUMNS: &str =
+    "n, at, recorded, by, os_user, imported, simulated, hash, body, incident, type";
 
 impl Tx<'_> {
     /// The position and hash of the last entry of the chain.
@@ -115,13 +116,67 @@ impl Tx<'_> {
     }
 }
 
+impl Tx<'_> {
+    /// Calls `f` with each incident's id and entries, in id order, streaming (one incident in
+    /// memory at a time) by the (incident, n) index.
+    pub fn scan_incidents(&self, f: impl FnMut(&str, Vec<Entry>) -> Result<()>) -> Result<()> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {COLUMNS} FROM entries ORDER BY incident, n"
+        ))?;
+        let rows = stmt.query_map([], row_to_entry)?;
+        group(rows, f)
+    }
+
+    /// Like [`Tx::scan_incidents`], for the incidents of a scope only, in one query.
+    pub fn scan_scope(
+        &self,
+        scope: super::incidents::Scope,
+        f: impl FnMut(&str, Vec<Entry>) -> Result<()>,
+    ) -> Result<()> {
+        let (ids, a, b) = scope.ids_sql();
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM entries WHERE incident IN ({ids}) ORDER BY incident, n"
+        ))?;
+        let rows = stmt.query_map([a, b], row_to_entry)?;
+        group(rows, f)
+    }
+}
+
+/// Feeds rows ordered by incident to `f`, one incident at a time.
+fn group(
+    rows: impl Iterator<Item = rusqlite::Result<Loaded>>,
+    mut f: impl FnMut(&str, Vec<Entry>) -> Result<()>,
+) -> Result<()> {
+    let mut current: Option<(String, Vec<Entry>)> = None;
+    for r in rows {
+        let (id, e) = r??;
+        match &mut current {
+            Some((cur, list)) if *cur == id => list.push(e),
+            _ => {
+                if let Some((cur, list)) = current.take() {
+                    f(&cur, list)?;
+                }
+                current = Some((id, vec![e]));
+            }
+        }
+    }
+    if let Some((cur, list)) = current {
+        f(&cur, list)?;
+    }
+    Ok(())
+}
+
 type Loaded = Result<(String, Entry)>;
 
 fn row_to_entry(r: &Row<'_>) -> rusqlite::Result<Loaded> {
     let n: u32 = r.get(0)?;
     let incident: String = r.get(9)?;
     let text: String = r.get(8)?;
-    let body = Body::from_stored(&text).with_context(|| {
+    let ty: String = r.get(10)?;
+    let body = EntryType::parse(&ty)
+        .context("unknown entry type")
+        .and_then(|ty| Ok(Body::from_stored(ty, &text)?))
+        .with_context(|| {
         msg!(
             "entry {n} of {incident} cannot be read: the record is damaged; run `sitrep verify`",
             "{incident} 的第 {n} 条记录无法读取：记录已损坏，请运行 `sitrep verify`"

@@ -9,6 +9,37 @@ use crate::domain::summary::Summary;
 use crate::msg;
 use crate::tz::from_unix;
 
+/// A set of incidents read by index, so its cost follows its size, not the history.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    /// What `check --at` reads: filed by `at`, and open, or closed at or after `closed_after`.
+    Check { at: Instant, closed_after: Instant },
+    /// What a digest of `[from, to)` reads: an entry claimed in the window, or open at its end.
+    Window { from: Instant, to: Instant },
+}
+
+impl Scope {
+    /// A subquery of ids, with its two parameters. Each branch uses an index: the partial
+    /// index of open incidents, the index on closing time, the index on claimed time.
+    pub(super) fn ids_sql(self) -> (&'static str, i64, i64) {
+        match self {
+            Scope::Check { at, closed_after } => (
+                "SELECT id FROM incidents WHERE closed IS NULL AND filed <= ?1 \
+                 UNION ALL SELECT id FROM incidents WHERE closed >= ?2 AND filed <= ?1",
+                at.timestamp(),
+                closed_after.timestamp(),
+            ),
+            Scope::Window { from, to } => (
+                "SELECT incident FROM entries WHERE at >= ?1 AND at < ?2 \
+                 UNION SELECT id FROM incidents WHERE closed IS NULL AND filed < ?2 \
+                 UNION SELECT id FROM incidents WHERE closed >= ?2 AND filed < ?2",
+                from.timestamp(),
+                to.timestamp(),
+            ),
+        }
+    }
+}
+
 /// Which incidents `list` wants.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
@@ -170,26 +201,13 @@ impl Tx<'_> {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// The incidents `check` must read at `at`: filed by then, and open, or closed at or after
-    /// `closed_after`. Both halves use a partial index, so the cost follows the open incidents
-    /// and the recently closed ones, not the history.
-    pub fn in_scope(&self, at: Instant, closed_after: Instant) -> Result<Vec<Summary>> {
+    /// The incidents a scope covers (see [`Scope`]), oldest first.
+    pub fn scope_incidents(&self, scope: Scope) -> Result<Vec<Summary>> {
+        let (ids, a, b) = scope.ids_sql();
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM incidents WHERE closed IS NULL AND filed <= ?1 \
-             UNION ALL \
-             SELECT {COLUMNS} FROM incidents WHERE closed IS NOT NULL AND closed >= ?2 AND filed <= ?1 \
-             ORDER BY filed, id"
+            "SELECT {COLUMNS} FROM incidents WHERE id IN ({ids}) ORDER BY filed, id"
         ))?;
-        let rows = stmt.query_map([at.timestamp(), closed_after.timestamp()], row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    /// The incidents with an entry claimed in `[from, to)` (by the index on claimed time).
-    pub fn touched_in(&self, from: Instant, to: Instant) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT DISTINCT incident FROM entries WHERE at >= ?1 AND at < ?2")?;
-        let rows = stmt.query_map([from.timestamp(), to.timestamp()], |r| r.get(0))?;
+        let rows = stmt.query_map([a, b], row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 

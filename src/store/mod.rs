@@ -27,7 +27,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use entries::NewEntry;
 pub use guard::{StoreError, create_private_file as create_private, is_storage_failure};
-pub use incidents::ListFilter;
+pub use incidents::{ListFilter, Scope};
 pub use verify::{Damage, VerifyReport};
 
 use crate::msg;

@@ -11,3 +11,4 @@ mod errors;
 mod officer;
 mod rules_cmd;
 mod store_guard;
+mod transfer;

@@ -1,0 +1,214 @@
+//! `sitrep import FILE|-`: JSON Lines in the shape `export` writes, into the database in one
+//! transaction.
+//!
+//! Rules:
+//! - Each incident is replayed through the same rules as the commands (`domain::replay`):
+//!   reclassifications are derived again, every invariant is checked. Imported entries keep
+//!   their claimed and recorded times, who acted, and are marked imported; corrections are
+//!   renumbered with the entries they correct.
+//! - An incident is pinned to the stored rules text its `rules` hash names, if this database has
+//!   it; otherwise to the rules in force (`--rules`, `./reporting-rules.toml` or built-in).
+//! - A bad line is refused with its line number and what is wrong, and nothing is written: the
+//!   whole import is one transaction.
+//! - A progress count goes to stderr on a terminal, nothing otherwise.
+
+mod parse;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use anyhow::{Context as _, Result};
+
+use super::record::{new_entry, reclassification};
+use crate::context::Ctx;
+use crate::domain::id::IncidentId;
+use crate::domain::model::{Body, Entry};
+use crate::domain::replay::replay;
+use crate::domain::summary::Summary;
+use crate::error::{Exit, refuse};
+use crate::i18n::Msg;
+use crate::msg;
+use crate::rules::Rules;
+use crate::store::{NewEntry, Store, Tx};
+
+/// JSON Lines into the database.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  sitrep --db new.db import ledger.jsonl\n  sitrep export | sitrep --db copy.db import -"
+)]
+pub struct Args {
+    /// The file to read, or - for standard input
+    pub file: PathBuf,
+}
+
+pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
+    let input: Box<dyn Read> = if a.file.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::fs::File::open(&a.file).with_context(|| {
+            let p = a.file.display();
+            msg!("cannot read {p}", "无法读取 {p}")
+        })?)
+    };
+    let reader = BufReader::with_capacity(1 << 20, input);
+    let mut store = Store::open_or_create(&ctx.db)?;
+    let (incidents, entries) = store.write(|tx| import(ctx, tx, reader))?;
+    writeln!(
+        out,
+        "{}",
+        msg!(
+            "imported {incidents} incidents, {entries} entries",
+            "已导入 {incidents} 起事件，{entries} 条记录"
+        )
+    )?;
+    Ok(Exit::Success)
+}
+
+/// Reads every line and writes every incident; any error rolls the whole import back.
+fn import(ctx: &Ctx, tx: &Tx<'_>, reader: impl BufRead) -> Result<(u64, u64)> {
+    let mut incidents = 0u64;
+    let mut entries = 0u64;
+    let mut stored_rules: HashMap<String, Rc<Rules>> = HashMap::new();
+    let progress = ctx.stderr_tty;
+    let mut err = std::io::stderr();
+    for (i, line) in reader.lines().enumerate() {
+        let number = i + 1;
+        let line =
+            line.with_context(|| msg!("cannot read line {number}", "无法读取第 {number} 行"))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at_line = |m: Msg| {
+            let (en, zh) = (m.en, m.zh);
+            refuse(msg!(
+                "line {number}: {en}; nothing was imported",
+                "第 {number} 行：{zh}；未导入任何记录"
+            ))
+        };
+        let value: serde_json::Value = serde_json::from_str(&line).map_err(|e| {
+            let e = e.to_string();
+            at_line(msg!("not valid JSON ({e})", "不是有效的 JSON（{e}）"))
+        })?;
+        let inc = parse::incident(&value).map_err(at_line)?;
+        let rules = match stored_rules.get(&inc.rules) {
+            Some(r) => Rc::clone(r),
+            None => {
+                let r = if !inc.rules.is_empty() && tx.rules_text(&inc.rules)?.is_some() {
+                    ctx.pinned(tx, &inc.rules)?
+                } else {
+                    let loaded = ctx.rules()?;
+                    tx.store_rules(&loaded.rules.hash, &loaded.text, ctx.now)?;
+                    Rc::clone(&loaded.rules)
+                };
+                stored_rules.insert(inc.rules.clone(), Rc::clone(&r));
+                r
+            }
+        };
+        entries += write_incident(tx, inc, &rules).map_err(at_line)?;
+        incidents += 1;
+        if progress && incidents % 1000 == 0 {
+            let _ = write!(
+                err,
+                "\r{}",
+                msg!(
+                    "importing… {incidents} incidents",
+                    "导入中… {incidents} 起事件"
+                )
+            );
+        }
+    }
+    if progress {
+        let _ = writeln!(
+            err,
+            "\r{}",
+            msg!(
+                "imported {incidents} incidents",
+                "已导入 {incidents} 起事件"
+            )
+        );
+    }
+    Ok((incidents, entries))
+}
+
+/// Replays one incident and appends its entries; returns how many were written.
+fn write_incident(tx: &Tx<'_>, inc: parse::InIncident, rules: &Rc<Rules>) -> Result<u64, Msg> {
+    let id = IncidentId::parse(&inc.id)?;
+    let id_text = id.to_string();
+    let storage = |e: anyhow::Error| {
+        let e = format!("{e:#}");
+        msg!("cannot store it: {e}", "无法存储：{e}")
+    };
+    if tx.incident(&id_text).map_err(storage)?.is_some() {
+        return Err(msg!(
+            "incident {id_text} exists already in this database",
+            "事件 {id_text} 已存在于本数据库"
+        ));
+    }
+    let mut entries: Vec<Entry> = Vec::with_capacity(inc.entries.len() + 2);
+    let mut renumber: HashMap<u32, u32> = HashMap::new();
+    let mut severity = None;
+    for e in inc.entries {
+        let n = u32::try_from(entries.len() + 1).unwrap_or(u32::MAX);
+        let mut body = e.body;
+        match &mut body {
+            Body::Initial { rules: pinned, .. } => pinned.clone_from(&rules.hash),
+            Body::Correction { corrects, .. } => {
+                let old = *corrects;
+                *corrects = *renumber.get(&old).ok_or_else(|| {
+                    let k = e.n;
+                    msg!(
+                        "entry {k} corrects entry {old}, which does not come before it",
+                        "第 {k} 条更正第 {old} 条，但被更正的记录不在其前"
+                    )
+                })?;
+            }
+            _ => {}
+        }
+        let stamp = super::record::Stamp {
+            by: e.by,
+            os_user: e.os_user,
+            recorded: e.recorded,
+            imported: true,
+            simulated: e.simulated,
+        };
+        let changes_severity = !matches!(body, Body::Escalation { .. });
+        entries.push(new_entry(n, e.at, &stamp, body));
+        renumber.insert(e.n, n);
+        if changes_severity {
+            let h = replay(&entries, rules, None)?.ok_or_else(|| {
+                msg!(
+                    "the first entry must be the initial report",
+                    "第一条记录必须是首报"
+                )
+            })?;
+            if let Some(before) = severity
+                && let Some((at, body)) = reclassification(before, &h, e.at, n, rules)
+            {
+                entries.push(new_entry(n + 1, at, &stamp, body));
+            }
+            severity = Some(h.severity());
+        }
+    }
+    let h = replay(&entries, rules, None)?
+        .ok_or_else(|| msg!("an incident without entries", "事件没有任何记录"))?;
+    let day = IncidentId::day(id.date);
+    tx.put_incident(&Summary::of(&id_text, &h, rules), Some((&day, id.number)))
+        .map_err(storage)?;
+    for e in &entries {
+        tx.append(&NewEntry {
+            incident: &id_text,
+            n: e.n,
+            at: e.at,
+            recorded: e.recorded,
+            by: &e.by,
+            os_user: &e.os_user,
+            imported: e.imported,
+            simulated: e.simulated,
+            body: &e.body,
+        })
+        .map_err(storage)?;
+    }
+    Ok(entries.len() as u64)
+}

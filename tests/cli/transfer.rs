@@ -1,0 +1,228 @@
+//! `export` and `import`: records out and back in, replayed through the same rules.
+
+use serde_json::{Value, json};
+
+use crate::env::TestEnv;
+
+fn lines(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+/// Drops what an import is allowed to change: imported marks and hashes.
+fn comparable(mut v: Value) -> Value {
+    for e in v["entries"].as_array_mut().expect("entries") {
+        let o = e.as_object_mut().expect("entry");
+        o.remove("imported");
+        o.remove("hash");
+    }
+    v
+}
+
+fn ledger() -> TestEnv {
+    let mut env = TestEnv::new();
+    let a = env.file(&[
+        "--deaths",
+        "1",
+        "--cause",
+        "待查",
+        "--cause-status",
+        "unknown",
+    ]);
+    env.ok(&[
+        "escalate",
+        &a,
+        "--level",
+        "leader_in_charge",
+        "--contact",
+        "王副区长",
+        "--at",
+        "14:12",
+    ]);
+    env.ok(&[
+        "escalate", &a, "--level", "city", "--reason", "紧急", "--at", "14:16",
+    ]);
+    env.at("2026-03-10T18:00:00+08:00");
+    env.ok(&[
+        "update",
+        &a,
+        "--progress",
+        "又发现两名遇难者",
+        "--deaths",
+        "3",
+        "--loss",
+        "1200万",
+    ]);
+    env.ok(&[
+        "correct",
+        &a,
+        "--entry",
+        "3",
+        "--at",
+        "14:14",
+        "--reason",
+        "以通话记录为准",
+    ]);
+    env.ok(&["close", &a, "--summary", "处置完毕", "--measures", "善后"]);
+    env.file(&[
+        "--title",
+        "道路交通事故",
+        "--kind",
+        "road_traffic",
+        "--measures",
+    ]);
+    env
+}
+
+#[test]
+fn export_writes_one_incident_a_line_in_the_shape_of_show() {
+    let env = ledger();
+    let out = env.ok(&["export"]);
+    let v = lines(&out);
+    assert_eq!(v.len(), 2);
+    let (_, shown) = env.json(&["show", "20260310-001"]);
+    assert_eq!(v[0], shown);
+    assert_eq!(v[0]["entries"][4]["type"], json!("reclassification"));
+}
+
+#[test]
+fn an_imported_database_exports_what_it_imported() {
+    let env = ledger();
+    let exported = env.ok(&["export"]);
+    let file = env.path("ledger.jsonl");
+    std::fs::write(&file, &exported).expect("written");
+
+    let mut fresh = TestEnv::new();
+    fresh.at("2026-03-20T09:00:00+08:00");
+    let r = fresh.run(&["import", file.to_str().expect("utf-8")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.trim(), "imported 2 incidents, 8 entries");
+    assert_eq!(r.stderr, "", "no progress when stderr is not a terminal");
+    // Judged at the same moment, the two exports agree but for imported marks and hashes.
+    let mut back = fresh.cmd(&["export"]);
+    back.env("SITREP_NOW", "2026-03-10T18:00:00+08:00");
+    let again = String::from_utf8(back.output().expect("runs").stdout).expect("utf-8");
+    let (a, b) = (lines(&exported), lines(&again));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.into_iter().zip(b) {
+        assert_eq!(comparable(x), comparable(y.clone()));
+        assert!(
+            y["entries"]
+                .as_array()
+                .expect("entries")
+                .iter()
+                .all(|e| e["imported"] == json!(true))
+        );
+    }
+    let v = fresh.ok(&["verify"]);
+    assert!(v.contains("chain: 8 entries in 2 incidents"), "{v}");
+}
+
+#[test]
+fn reclassifications_are_derived_again() {
+    let env = ledger();
+    let mut inc = lines(&env.ok(&["export"]))[0].clone();
+    // An older ledger without the reclassification, and with a made-up one elsewhere.
+    let entries = inc["entries"].as_array_mut().expect("entries");
+    entries.retain(|e| e["type"] != json!("reclassification"));
+    entries.insert(
+        1,
+        json!({"n": 99, "type": "reclassification", "at": "2026-03-10T14:20:00+08:00", "from": "general", "to": "major"}),
+    );
+    let file = env.path("old.jsonl");
+    std::fs::write(&file, format!("{inc}\n")).expect("written");
+    let fresh = TestEnv::new();
+    fresh.ok(&["import", file.to_str().expect("utf-8")]);
+    let (_, v) = fresh.json(&["show", "20260310-001"]);
+    assert_eq!(v["severity"], json!("larger"));
+    let types: Vec<&str> = v["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["type"].as_str())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "initial",
+            "escalation",
+            "escalation",
+            "followup",
+            "reclassification",
+            "correction",
+            "final"
+        ]
+    );
+    assert_eq!(
+        v["entries"][5]["corrects"],
+        json!(3),
+        "the correction still names the escalation it corrects"
+    );
+}
+
+#[test]
+fn a_bad_line_is_refused_by_number_and_nothing_is_written() {
+    let env = ledger();
+    let good = env.ok(&["export"]);
+    let mut text: Vec<String> = good.lines().map(str::to_owned).collect();
+    let mut broken: Value = serde_json::from_str(&text[1]).expect("json");
+    broken["entries"][0]["kind"] = json!("volcano");
+    broken["id"] = json!("20260311-001");
+    text.push(broken.to_string());
+    let file = env.path("bad.jsonl");
+    std::fs::write(&file, text.join("\n")).expect("written");
+    let fresh = TestEnv::new();
+    let r = fresh.run(&["import", file.to_str().expect("utf-8")]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .starts_with("error: line 3: unknown kind `volcano`"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("nothing was imported"), "{}", r.stderr);
+    assert_eq!(fresh.entry_count(), 0);
+    assert_eq!(fresh.incident_count(), 0);
+
+    for (bad, says) in [
+        ("{not json", "line 1: not valid JSON"),
+        ("[1,2]", "line 1: not a JSON object"),
+        (
+            "{\"id\":\"x\",\"entries\":[]}",
+            "line 1: `x` is not an incident id",
+        ),
+    ] {
+        std::fs::write(&file, bad).expect("written");
+        let r = fresh.run(&["import", file.to_str().expect("utf-8")]);
+        assert_eq!(r.code, 1, "{bad}");
+        assert!(r.stderr.contains(says), "{bad}: {}", r.stderr);
+    }
+    // An id that exists already.
+    std::fs::write(&file, &good).expect("written");
+    let r = env.run(&["import", file.to_str().expect("utf-8")]);
+    assert!(
+        r.stderr
+            .contains("line 1: incident 20260310-001 exists already"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn import_reads_standard_input() {
+    let env = ledger();
+    let exported = env.ok(&["export"]);
+    let fresh = TestEnv::new();
+    let out = fresh
+        .cmd(&["import", "-"])
+        .write_stdin(exported)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(fresh.incident_count(), 2);
+}
