@@ -18,7 +18,7 @@ use crate::context::Ctx;
 use crate::domain::model::Instant;
 use crate::domain::replay::replay;
 use crate::domain::summary::Summary;
-use crate::domain::when::{parse_since, parse_when};
+use crate::domain::when::{parse_bound, parse_since};
 use crate::engine::{Finding, FindingKind, evaluate_history};
 use crate::error::{Exit, refuse};
 use crate::i18n::{Label, pick};
@@ -33,7 +33,7 @@ use crate::tz::{rfc3339, short};
     after_help = "Examples:\n  sitrep check\n  sitrep check --at 2026-03-12T12:00:00+08:00 --format json\n  */10 * * * * sitrep check -q || mail -s 'sitrep: 报送问题' duty@example.org  # cron"
 )]
 pub struct Args {
-    /// Judge as of TIME [default: now]
+    /// Judge as of TIME, past or ahead [default: now]
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
     /// Also incidents closed since TIME or within DURATION (7d)
@@ -61,7 +61,9 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let current = Rc::clone(&ctx.rules()?.rules);
     let tz = current.tz;
     let at = match &a.at {
-        Some(t) => parse_when(t, ctx.now, tz).map_err(refuse)?,
+        // A moment ahead is a fair question ("what will be overdue at 09:00?"); nothing is
+        // recorded, so the future is not refused here.
+        Some(t) => parse_bound(t, ctx.now, tz).map_err(refuse)?,
         None => ctx.now,
     };
     let mut closed_after = at - Duration::hours(24);

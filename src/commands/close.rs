@@ -46,6 +46,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         Stage::Final,
         &a.id,
         a.summary,
+        None,
         a.report,
         a.at,
         a.edit,
@@ -60,6 +61,7 @@ pub fn report(
     stage: Stage,
     id: &str,
     mut text: Option<String>,
+    severity: Option<String>,
     mut flags: ReportFlags,
     at: Option<String>,
     edit: bool,
@@ -103,10 +105,22 @@ pub fn report(
         Some(t) => parse_when(t, ctx.now, rules.tz).map_err(refuse)?,
         None => ctx.now,
     };
+    if let Some(s) = &severity
+        && rules.severity_index(s).is_none()
+    {
+        let list = rules.list_severities();
+        return Err(crate::error::refuse(crate::msg!(
+            "unknown severity `{s}`; the severities are: {list}",
+            "未知的事故等级“{s}”；可用的等级：{list}"
+        )));
+    }
     let report = flags.report(text.clone(), &rules)?;
     let body = match stage {
         Stage::Final => Body::Final { report },
-        _ => Body::Followup { report },
+        _ => Body::Followup {
+            report,
+            severity: severity.clone(),
+        },
     };
     drop(store);
     let draft = Draft {
@@ -115,7 +129,9 @@ pub fn report(
         } else {
             "update"
         },
-        fields: json!({ "id": id, "text": text, "at": at, "report": flags.to_json() }),
+        fields: json!({
+            "id": id, "text": text, "at": at, "severity": severity, "report": flags.to_json(),
+        }),
     };
     let stamp = Stamp::of(ctx);
     let rec = record::write(ctx, &draft, |tx| {

@@ -216,7 +216,7 @@ pub fn details(e: &Entry, rules: &Rules) -> String {
     };
     match &e.body {
         Body::Initial { report: r, .. }
-        | Body::Followup { report: r }
+        | Body::Followup { report: r, .. }
         | Body::Final { report: r } => report(&r.text, r),
         Body::Escalation { escalation: x } => {
             let mut s = format!("{} · {}", render::level(rules, &x.level), x.channel);

@@ -20,6 +20,10 @@ pub struct Args {
     /// What has happened since the last report
     #[arg(long, value_name = "TEXT")]
     pub progress: Option<String>,
+    /// Declare the severity class from this report on (a determination made since, such as
+    /// "major" or "material"); never below the current one
+    #[arg(long, value_name = "CLASS")]
+    pub severity: Option<String>,
     #[command(flatten)]
     pub report: ReportFlags,
     /// When this report is made [default: now]
@@ -36,6 +40,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         Stage::Followup,
         &a.id,
         a.progress,
+        a.severity,
         a.report,
         a.at,
         a.edit,

@@ -121,6 +121,21 @@ impl Builder {
                     figures: figures(figs),
                     cause: None,
                 },
+                severity: None,
+            },
+        )
+    }
+
+    /// A follow-up that declares a severity.
+    pub fn declare(&mut self, at: Instant, severity: &str) -> &mut Self {
+        self.push(
+            at,
+            Body::Followup {
+                report: Report {
+                    text: "认定".into(),
+                    ..Report::default()
+                },
+                severity: Some(severity.into()),
             },
         )
     }

@@ -152,8 +152,11 @@ pub enum Body {
         /// The hash of the rules text the incident is pinned to.
         rules: String,
     },
-    /// 续报.
-    Followup { report: Report },
+    /// 续报; it may declare a higher severity (a determination made since, e.g. "material").
+    Followup {
+        report: Report,
+        severity: Option<String>,
+    },
     /// 报送: a level was told.
     Escalation { escalation: Escalation },
     /// A severity change derived from figures (or a correction), recorded for the reader.
@@ -225,18 +228,26 @@ impl Body {
     /// The report this body carries, if it is a report.
     pub fn report(&self) -> Option<&Report> {
         match self {
-            Body::Initial { report, .. } | Body::Followup { report } | Body::Final { report } => {
-                Some(report)
-            }
+            Body::Initial { report, .. }
+            | Body::Followup { report, .. }
+            | Body::Final { report } => Some(report),
+            _ => None,
+        }
+    }
+
+    /// The severity this entry declares, if any.
+    pub fn declared_severity(&self) -> Option<&String> {
+        match self {
+            Body::Initial { severity, .. } | Body::Followup { severity, .. } => severity.as_ref(),
             _ => None,
         }
     }
 
     pub fn report_mut(&mut self) -> Option<&mut Report> {
         match self {
-            Body::Initial { report, .. } | Body::Followup { report } | Body::Final { report } => {
-                Some(report)
-            }
+            Body::Initial { report, .. }
+            | Body::Followup { report, .. }
+            | Body::Final { report } => Some(report),
             _ => None,
         }
     }
@@ -268,9 +279,10 @@ impl Body {
                 severity,
                 rules,
             }),
-            Body::Followup { report } | Body::Final { report } => {
-                serde_json::to_string(&stored::ReportRef { report })
+            Body::Followup { report, severity } => {
+                serde_json::to_string(&stored::FollowupRef { report, severity })
             }
+            Body::Final { report } => serde_json::to_string(&stored::ReportRef { report }),
             Body::Escalation { escalation } => {
                 serde_json::to_string(&stored::EscalationRef { escalation })
             }
@@ -309,9 +321,13 @@ impl Body {
                     rules: b.rules,
                 }
             }
-            EntryType::Followup => Body::Followup {
-                report: from_str::<stored::Report>(text)?.report,
-            },
+            EntryType::Followup => {
+                let b: stored::Followup = from_str(text)?;
+                Body::Followup {
+                    report: b.report,
+                    severity: b.severity,
+                }
+            }
             EntryType::Final => Body::Final {
                 report: from_str::<stored::Report>(text)?.report,
             },
@@ -361,6 +377,21 @@ mod stored {
         #[serde(default)]
         pub severity: Option<String>,
         pub rules: String,
+    }
+
+    #[derive(Serialize)]
+    pub struct FollowupRef<'a> {
+        pub report: &'a super::Report,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub severity: &'a Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Followup {
+        pub report: super::Report,
+        #[serde(default)]
+        pub severity: Option<String>,
     }
 
     #[derive(Serialize)]
@@ -520,6 +551,7 @@ mod tests {
             hash: String::new(),
             body: Body::Followup {
                 report: Report::default(),
+                severity: None,
             },
         };
         assert!(!e.backfilled());

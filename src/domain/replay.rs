@@ -156,7 +156,6 @@ pub fn replay(
     };
     let Body::Initial {
         header,
-        severity: declared,
         rules: pinned,
         ..
     } = &first.body
@@ -171,7 +170,6 @@ pub fn replay(
     }
     let header = header.clone();
     let pinned = pinned.clone();
-    let declared = declared.clone();
     let filed = first.at;
     check_header(&header, filed, rules)?;
 
@@ -200,11 +198,18 @@ pub fn replay(
     }
 
     // 4. Figures, cause and severity, in claimed-time order.
-    let window_end =
-        rules
-            .casualty_window(&header.kind)
-            .after(header.occurred, tzz, &rules.calendar);
+    let occurred = header.occurred;
+    let window_end = rules
+        .casualty_window(&header.kind)
+        .after(occurred, tzz, &rules.calendar);
     let in_window = |t: Instant| t <= window_end;
+    // A severity with its own casualty window counts only figures reported within it.
+    let counts_at = |t: Instant| {
+        move |s: &crate::rules::Severity| {
+            s.casualty_window
+                .is_none_or(|w| t <= w.after(occurred, tzz, &rules.calendar))
+        }
+    };
     let mut figures = Figures::new();
     let mut cause = None;
     let mut timeline: Vec<SeverityChange> = Vec::new();
@@ -216,40 +221,44 @@ pub fn replay(
         if report.cause.is_some() {
             cause.clone_from(&report.cause);
         }
-        let implied = rules.severity_for(|f| figures.get(f).copied());
+        let implied = rules.severity_for(|f| figures.get(f).copied(), counts_at(e.at));
+        let declared = match e.body.declared_severity() {
+            Some(id) => Some(rules.severity_index(id).ok_or_else(|| unknown_severity(id, rules))?),
+            None => None,
+        };
+        if let Some(d) = declared
+            && in_window(e.at)
+            && d < implied
+        {
+            return Err(concealed(d, implied, &figures, rules));
+        }
         if e.n == 1 {
-            let declared_idx = match &declared {
-                Some(id) => Some(
-                    rules
-                        .severity_index(id)
-                        .ok_or_else(|| unknown_severity(id, rules))?,
-                ),
-                None => None,
-            };
-            let initial = match declared_idx {
-                Some(d) if in_window(e.at) => {
-                    if d < implied {
-                        return Err(concealed(d, implied, &figures, rules));
-                    }
-                    d
-                }
-                Some(d) => d,
-                None => implied,
-            };
+            // The initial report's class: declared, or implied by its figures; it holds from
+            // the known time.
             timeline.push(SeverityChange {
                 at: header.known,
-                severity: initial,
+                severity: declared.unwrap_or(implied),
                 entry: 1,
             });
-        } else if in_window(e.at) {
-            let current = timeline.last().map_or(0, |c| c.severity);
-            if implied > current {
-                timeline.push(SeverityChange {
-                    at: e.at,
-                    severity: implied,
-                    entry: e.n,
-                });
+            continue;
+        }
+        let current = timeline.last().map_or(0, |c| c.severity);
+        let mut next = current;
+        if in_window(e.at) {
+            next = next.max(implied);
+        }
+        if let Some(d) = declared {
+            if d < current {
+                return Err(falls(e.n, d, current, rules));
             }
+            next = next.max(d);
+        }
+        if next > current {
+            timeline.push(SeverityChange {
+                at: e.at,
+                severity: next,
+                entry: e.n,
+            });
         }
     }
 
@@ -294,14 +303,11 @@ fn apply(target: &mut Effective, c: &Changes, by: u32) -> Result<(), Msg> {
     if let Some(at) = c.at {
         target.at = at;
     }
-    let header_change = c.title.is_some()
-        || c.kind.is_some()
-        || c.occurred.is_some()
-        || c.known.is_some()
-        || c.location.is_some()
-        || c.unit.is_some()
-        || c.severity.is_some();
+    let header_change = header_only(c) || c.severity.is_some();
     match &mut target.body {
+        Body::Followup { severity, .. } if c.severity.is_some() && !header_only(c) => {
+            severity.clone_from(&c.severity);
+        }
         Body::Initial {
             header, severity, ..
         } => {
@@ -338,7 +344,7 @@ fn apply(target: &mut Effective, c: &Changes, by: u32) -> Result<(), Msg> {
     let escalation_change =
         c.level.is_some() || c.channel.is_some() || c.contact.is_some() || c.reason.is_some();
     match &mut target.body {
-        Body::Initial { report, .. } | Body::Followup { report } | Body::Final { report } => {
+        Body::Initial { report, .. } | Body::Followup { report, .. } | Body::Final { report } => {
             if escalation_change {
                 return Err(refuse(if c.level.is_some() {
                     "level"
@@ -365,6 +371,16 @@ fn apply(target: &mut Effective, c: &Changes, by: u32) -> Result<(), Msg> {
     }
     target.corrected_by.push(by);
     Ok(())
+}
+
+/// Whether a correction changes the incident's own facts (only an initial report has them).
+fn header_only(c: &Changes) -> bool {
+    c.title.is_some()
+        || c.kind.is_some()
+        || c.occurred.is_some()
+        || c.known.is_some()
+        || c.location.is_some()
+        || c.unit.is_some()
 }
 
 fn apply_report(report: &mut Report, c: &Changes) {
@@ -476,6 +492,16 @@ fn check_report(r: &Report, rules: &Rules) -> Result<(), Msg> {
         }
     }
     Ok(())
+}
+
+/// Severity never falls by a report: a declaration below the current class is refused.
+fn falls(n: u32, declared: SevIdx, current: SevIdx, rules: &Rules) -> Msg {
+    let (d, c) = (&rules.severities[declared], &rules.severities[current]);
+    let (did, dl, cid, cl) = (&d.id, &d.label, &c.id, &c.label);
+    msg!(
+        "entry {n} declares {did} ({dl}), below the incident's current severity {cid} ({cl}): severity never falls by a report; if the class was wrong, correct the report that set it (sitrep correct --severity)",
+        "第 {n} 条申报等级 {did}（{dl}），低于事件当前等级 {cid}（{cl}）：等级不会因报告而降低；如原等级有误，请更正设定等级的那条记录（sitrep correct --severity）"
+    )
 }
 
 fn unknown_severity(id: &str, rules: &Rules) -> Msg {

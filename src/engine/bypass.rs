@@ -44,7 +44,7 @@ pub fn evaluate(h: &History, rules: &Rules, steps: &mut [StepEval], out: &mut Ve
             };
             let lower_id = &rules.levels[lower].id;
             let required =
-                entered(h, step.min_severity, step.max_severity).is_some_and(|t| t <= *at);
+                entered(h, step).is_some_and(|t| t <= *at);
             let already_told = told
                 .iter()
                 .any(|(t, _, e)| *t <= *at && &e.level == lower_id);

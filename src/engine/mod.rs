@@ -209,12 +209,16 @@ fn minutes_down(a: Instant, b: Instant) -> i64 {
     (b - a).num_seconds().div_euclid(60)
 }
 
-/// The first timeline moment the incident is within `[min, max]`, if it ever is.
-fn entered(h: &History, min: usize, max: usize) -> Option<Instant> {
+/// The first moment the step applies to the incident: when it first came within the step's
+/// severity range, if it ever did and its kind is one the step is for.
+fn entered(h: &History, step: &crate::rules::Step) -> Option<Instant> {
+    if !step.applies_to_kind(&h.header.kind) {
+        return None;
+    }
     h.timeline
         .iter()
-        .find(|c| c.severity >= min)
-        .filter(|c| c.severity <= max)
+        .find(|c| c.severity >= step.min_severity)
+        .filter(|c| c.severity <= step.max_severity)
         .map(|c| c.at)
 }
 

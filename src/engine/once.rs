@@ -86,7 +86,7 @@ fn eval_step(
         done: None,
         status: StepStatus::NotApplicable,
     };
-    let Some(enter) = entered(h, step.min_severity, step.max_severity) else {
+    let Some(enter) = entered(h, step) else {
         done[i] = Some(None);
         evals[i] = Some(eval);
         return None;

@@ -31,7 +31,7 @@ pub fn evaluate(
         done: None,
         status: StepStatus::NotApplicable,
     };
-    let Some(enter) = entered(h, step.min_severity, step.max_severity) else {
+    let Some(enter) = entered(h, step) else {
         return not_applicable;
     };
     let from_initial = h.timeline.first().is_some_and(|c| c.at == enter)

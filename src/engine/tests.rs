@@ -261,6 +261,7 @@ fn measures_missing_and_premature_cause() {
                     status: CauseStatus::Confirmed,
                 }),
             },
+            severity: None,
         },
     );
     let ev = eval(&b, &r, m(31));

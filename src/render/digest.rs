@@ -263,7 +263,7 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
             cell(&i.summary.title)
         );
         match &e.body {
-            Body::Followup { report } | Body::Final { report } => {
+            Body::Followup { report, .. } | Body::Final { report } => {
                 let stage = e
                     .body
                     .stage()

@@ -82,7 +82,10 @@ pub fn entry(e: &Entry, corrected_by: &[u32], tz: Tz) -> Value {
             m.insert("declared_severity".into(), json!(severity));
             report_fields(&mut m, report, Stage::Initial);
         }
-        Body::Followup { report } => report_fields(&mut m, report, Stage::Followup),
+        Body::Followup { report, severity } => {
+            report_fields(&mut m, report, Stage::Followup);
+            m.insert("declared_severity".into(), json!(severity));
+        }
         Body::Final { report } => report_fields(&mut m, report, Stage::Final),
         Body::Escalation { escalation } => {
             m.insert("level".into(), json!(escalation.level));

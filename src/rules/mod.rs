@@ -69,6 +69,9 @@ pub struct Severity {
     pub label: String,
     /// Any one threshold met (inclusive) puts the incident at least at this class.
     pub at_least: BTreeMap<String, i64>,
+    /// Figures reported later than this after occurrence never raise an incident to this class
+    /// (besides the kind's window), e.g. OSHA's 24 hours for a hospitalization.
+    pub casualty_window: Option<Span>,
 }
 
 /// A kind of incident and its casualty window.
@@ -207,6 +210,17 @@ pub struct Step {
     /// The severities the step applies to, inclusive, as indexes into [`Rules::severities`].
     pub min_severity: SevIdx,
     pub max_severity: SevIdx,
+    /// The kinds the step applies to (`None`: every kind).
+    pub kinds: Option<Vec<String>>,
+}
+
+impl Step {
+    /// Whether the step applies to incidents of `kind`.
+    pub fn applies_to_kind(&self, kind: &str) -> bool {
+        self.kinds
+            .as_ref()
+            .is_none_or(|k| k.iter().any(|x| x == kind))
+    }
 }
 
 /// What a step asks for.
@@ -303,16 +317,22 @@ impl Rules {
             .map_or(self.casualty_window, |k| k.casualty_window)
     }
 
-    /// The lowest severity whose thresholds the figures do not exceed: the class they imply.
-    pub fn severity_for<'a>(&self, figures: impl Fn(&str) -> Option<i64> + 'a) -> SevIdx {
+    /// The class the figures imply: the highest severity one of whose thresholds they meet,
+    /// among those `allowed` lets count.
+    pub fn severity_for(
+        &self,
+        figures: impl Fn(&str) -> Option<i64>,
+        allowed: impl Fn(&Severity) -> bool,
+    ) -> SevIdx {
         self.severities
             .iter()
             .enumerate()
             .rev()
             .find(|(_, s)| {
-                s.at_least
-                    .iter()
-                    .any(|(fig, min)| figures(fig).is_some_and(|v| v >= *min))
+                allowed(s)
+                    && s.at_least
+                        .iter()
+                        .any(|(fig, min)| figures(fig).is_some_and(|v| v >= *min))
             })
             .map_or(0, |(i, _)| i)
     }

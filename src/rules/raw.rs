@@ -48,6 +48,7 @@ pub struct RawSeverity {
     pub id: S<String>,
     pub label: Option<String>,
     pub at_least: Option<S<BTreeMap<S<String>, S<i64>>>>,
+    pub casualty_window: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -100,6 +101,7 @@ pub struct RawStep {
     pub no_later_than: Vec<RawConstraint>,
     pub min_severity: Option<S<String>>,
     pub max_severity: Option<S<String>>,
+    pub kinds: Option<Vec<S<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

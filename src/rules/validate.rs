@@ -203,6 +203,7 @@ impl Validator<'_> {
             &severities,
             &levels,
             &channels,
+            &kinds,
             calendar.is_some(),
         )?;
         if calendar.is_none() && warning.is_business_days() {
@@ -344,20 +345,15 @@ impl Validator<'_> {
                     at_least.insert(name.clone(), v);
                 }
             }
-            if i > 0 && at_least.is_empty() {
-                return self.err(
-                    &s.id,
-                    key,
-                    msg!(
-                        "severity `{id}` has no thresholds, so no incident could reach it: give it `at_least = {{ deaths = N, … }}`",
-                        "等级“{id}”没有标准，任何事件都达不到：请写 `at_least = {{ deaths = N, … }}`"
-                    ),
-                );
-            }
+            let casualty_window = match &s.casualty_window {
+                Some(w) => Some(self.span(w, &format!("severities[{id}].casualty_window"))?),
+                None => None,
+            };
             out.push(Severity {
                 label: s.label.clone().unwrap_or_else(|| id.clone()),
                 id,
                 at_least,
+                casualty_window,
             });
         }
         Ok(out)
@@ -548,6 +544,7 @@ impl Validator<'_> {
         severities: &[Severity],
         levels: &[Level],
         channels: &[String],
+        kinds: &[Kind],
         has_calendar: bool,
     ) -> R<Vec<Step>> {
         let mut seen = HashSet::new();
@@ -568,7 +565,7 @@ impl Validator<'_> {
         let ids: Vec<&str> = raw.iter().map(|s| s.id.get_ref().as_str()).collect();
         let mut steps = Vec::with_capacity(raw.len());
         for s in raw {
-            steps.push(self.step(s, &ids, raw, severities, levels, channels, has_calendar)?);
+            steps.push(self.step(s, &ids, raw, severities, levels, channels, kinds, has_calendar)?);
         }
         self.no_cycles(raw, &steps)?;
         Ok(steps)
@@ -583,6 +580,7 @@ impl Validator<'_> {
         severities: &[Severity],
         levels: &[Level],
         channels: &[String],
+        kinds: &[Kind],
         has_calendar: bool,
     ) -> R<Step> {
         let id = s.id.get_ref().clone();
@@ -779,6 +777,32 @@ impl Validator<'_> {
                 ),
             );
         }
+        let step_kinds = match &s.kinds {
+            None => None,
+            Some(list) => {
+                let mut out = Vec::with_capacity(list.len());
+                for k in list {
+                    let v = k.get_ref();
+                    if !kinds.iter().any(|x| &x.id == v) {
+                        let known = kinds
+                            .iter()
+                            .map(|x| x.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        return self.err(
+                            k,
+                            key("kinds"),
+                            msg!(
+                                "unknown kind `{v}`; the kinds are: {known}",
+                                "未知的事件类型“{v}”；可用的类型：{known}"
+                            ),
+                        );
+                    }
+                    out.push(v.clone());
+                }
+                Some(out)
+            }
+        };
         Ok(Step {
             id,
             label: s.label.clone(),
@@ -786,6 +810,7 @@ impl Validator<'_> {
             clock,
             min_severity,
             max_severity,
+            kinds: step_kinds,
         })
     }
 

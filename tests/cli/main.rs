@@ -9,6 +9,7 @@ mod check;
 mod digest;
 mod errors;
 mod officer;
+mod regimes;
 mod rules_cmd;
 mod store_guard;
 mod transfer;

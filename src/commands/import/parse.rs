@@ -188,6 +188,7 @@ fn entry(a: &At<'_>) -> R<Option<InEntry>> {
         },
         "followup" => Body::Followup {
             report: a.report(Stage::Followup)?,
+            severity: a.opt_str("declared_severity")?,
         },
         "final" => Body::Final {
             report: a.report(Stage::Final)?,
