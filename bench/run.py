@@ -135,7 +135,7 @@ def main():
         fresh(plain)
         script = os.path.join(OUT, "plain-import.sql")
         with open(script, "w") as f:
-            f.write("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;\n" + schema +
+            f.write("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-131072;\n" + schema +
                     f"\nATTACH '{db}' AS src; BEGIN IMMEDIATE;"
                     " INSERT INTO rules SELECT * FROM src.rules;"
                     " INSERT INTO incidents SELECT * FROM src.incidents;"

@@ -83,9 +83,9 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         .count();
     let any = judged.iter().any(|j| !j.findings.is_empty());
     if format == Format::Json {
-        let v = to_json(&judged, at, tz);
         if !a.quiet || any {
-            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+            serde_json::to_writer_pretty(&mut *out, &to_json(&judged, at, tz))?;
+            writeln!(out)?;
         }
     } else if any {
         print_table(ctx, out, &judged, at)?;
@@ -149,18 +149,29 @@ pub fn judge_scope(
 }
 
 /// The JSON of DESIGN.md §5.
-pub fn to_json(judged: &[Judged], at: Instant, tz: chrono_tz::Tz) -> Value {
-    let mut findings = Vec::new();
-    for j in judged {
-        for f in &j.findings {
-            findings.push(rj::finding(&j.id, f, &j.rules, j.rules.tz));
-        }
+pub fn to_json<'a>(
+    judged: &'a [Judged],
+    at: Instant,
+    tz: chrono_tz::Tz,
+) -> impl serde::Serialize + 'a {
+    #[derive(serde::Serialize)]
+    struct CheckJson<'a> {
+        at: String,
+        findings: Vec<rj::FindingJson<'a>>,
+        summary: Value,
     }
-    json!({
-        "at": rfc3339(tz, at),
-        "findings": findings,
-        "summary": summary(judged.iter().flat_map(|j| &j.findings)),
-    })
+    CheckJson {
+        at: rfc3339(tz, at),
+        findings: judged
+            .iter()
+            .flat_map(|j| {
+                j.findings
+                    .iter()
+                    .map(move |f| rj::finding(&j.id, f, &j.rules))
+            })
+            .collect(),
+        summary: summary(judged.iter().flat_map(|j| &j.findings)),
+    }
 }
 
 /// Counts by finding kind, every kind present.

@@ -47,11 +47,11 @@ pub fn print(ctx: &Ctx, rec: &Recorded, at: Instant, out: &mut dyn Write) -> Res
                 .steps
                 .iter()
                 .filter(|s| running(s.status))
-                .map(|s| rj::step(s, rules, rules.tz))
+                .map(|s| rj::step(s, rules))
                 .collect::<Vec<_>>(),
             "findings": caused
                 .iter()
-                .map(|f| rj::finding(&rec.id, f, rules, rules.tz))
+                .map(|f| rj::finding(&rec.id, f, rules))
                 .collect::<Vec<_>>(),
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;

@@ -34,7 +34,14 @@ pub fn run(ctx: &Ctx, _a: Args, out: &mut dyn Write) -> Result<Exit> {
                 .now
                 .max(entries.iter().map(|e| e.at).max().unwrap_or(ctx.now));
             let eval = evaluate_history(&h, &rules, at);
-            let v = rj::incident_full(&Summary::of(id, &h, &rules), &entries, &h, &eval, &rules);
+            let summary = Summary::of(id, &h, &rules);
+            let v = rj::FullJson {
+                s: &summary,
+                entries: &entries,
+                h: &h,
+                eval: &eval,
+                rules: &rules,
+            };
             serde_json::to_writer(&mut *out, &v)?;
             out.write_all(b"\n")?;
             Ok(())

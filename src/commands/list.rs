@@ -94,8 +94,9 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let tz = rules.tz;
     match format {
         Format::Json => {
-            let v: Vec<serde_json::Value> = rows.iter().map(|r| rj::incident(r, tz)).collect();
-            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+            let v: Vec<_> = rows.iter().map(|r| rj::incident(r, tz)).collect();
+            serde_json::to_writer_pretty(&mut *out, &v)?;
+            writeln!(out)?;
         }
         Format::Csv => {
             let mut w = rcsv::writer(&mut *out, a.bom)?;

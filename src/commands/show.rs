@@ -46,8 +46,15 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let summary = Summary::of(&id, &history, &rules);
     match format {
         Format::Json => {
-            let v = rj::incident_full(&summary, &entries, &history, &eval, &rules);
-            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+            let v = rj::FullJson {
+                s: &summary,
+                entries: &entries,
+                h: &history,
+                eval: &eval,
+                rules: &rules,
+            };
+            serde_json::to_writer_pretty(&mut *out, &v)?;
+            writeln!(out)?;
         }
         Format::Markdown => {
             write!(

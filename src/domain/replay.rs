@@ -223,7 +223,11 @@ pub fn replay(
         }
         let implied = rules.severity_for(|f| figures.get(f).copied(), counts_at(e.at));
         let declared = match e.body.declared_severity() {
-            Some(id) => Some(rules.severity_index(id).ok_or_else(|| unknown_severity(id, rules))?),
+            Some(id) => Some(
+                rules
+                    .severity_index(id)
+                    .ok_or_else(|| unknown_severity(id, rules))?,
+            ),
             None => None,
         };
         if let Some(d) = declared

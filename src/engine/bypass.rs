@@ -43,8 +43,7 @@ pub fn evaluate(h: &History, rules: &Rules, steps: &mut [StepEval], out: &mut Ve
                 continue;
             };
             let lower_id = &rules.levels[lower].id;
-            let required =
-                entered(h, step).is_some_and(|t| t <= *at);
+            let required = entered(h, step).is_some_and(|t| t <= *at);
             let already_told = told
                 .iter()
                 .any(|(t, _, e)| *t <= *at && &e.level == lower_id);

@@ -67,70 +67,50 @@ fn counts<'a>(
 }
 
 /// The JSON of DESIGN.md §6.
-pub fn to_json(d: &Digest, rules: &Rules) -> Value {
+pub fn to_json<'a>(d: &'a Digest, rules: &'a Rules) -> impl serde::Serialize + 'a {
+    #[derive(serde::Serialize)]
+    struct DigestJson<'a> {
+        from: String,
+        to: String,
+        new: Vec<rj::IncidentJson<'a>>,
+        updates: Vec<rj::EntryJson<'a>>,
+        escalations: Vec<rj::EntryJson<'a>>,
+        closed: Vec<rj::IncidentJson<'a>>,
+        open: Vec<rj::IncidentJson<'a>>,
+        findings: Vec<rj::FindingJson<'a>>,
+        totals: Value,
+    }
     let tz = rules.tz;
-    let incident = |i: &Item| rj::incident(&i.summary, i.rules.tz);
-    let entry = |i: &Item, e: &Entry| {
+    let incident = |i: &'a Item| rj::incident(&i.summary, i.rules.tz);
+    let entry = |i: &'a Item, e: &'a Entry| {
         let mut v = rj::entry(e, i.corrections_of(e.n), i.rules.tz);
-        if let Value::Object(m) = &mut v {
-            let mut out = Map::new();
-            out.insert("incident".into(), json!(i.id));
-            out.extend(std::mem::take(m));
-            *m = out;
-        }
+        v.incident = Some(&i.id);
         v
     };
-    let new: Vec<Value> = new_items(d).map(incident).collect();
-    let updates: Vec<Value> = updates(d)
+    let updates = updates(d)
         .into_iter()
         .map(|(i, e, r)| {
             let mut v = entry(i, e);
-            if let (Value::Object(m), Some((from, to))) = (&mut v, r) {
-                m.insert("reclassification".into(), json!({"from": from, "to": to}));
-            }
+            v.reclassification = r.as_ref();
             v
         })
         .collect();
-    let escalations: Vec<Value> = escalations(d)
+    let escalations = escalations(d)
         .into_iter()
         .map(|(i, e, ok)| {
             let mut v = entry(i, e);
-            if let Value::Object(m) = &mut v {
-                m.insert("on_time".into(), json!(ok));
-            }
+            v.on_time = Some(ok);
             v
         })
         .collect();
-    let closed: Vec<Value> = d
-        .items
-        .iter()
-        .filter(|i| i.closed_in_window)
-        .map(incident)
-        .collect();
-    let open: Vec<Value> = d
+    let open = d
         .items
         .iter()
         .filter(|i| i.open_at_end)
         .map(|i| {
             let mut v = incident(i);
-            if let Value::Object(m) = &mut v {
-                m.insert(
-                    "next_due".into(),
-                    i.next_due.as_ref().map_or(Value::Null, |(step, due, minutes)| {
-                        json!({"step": step, "due": rfc3339(i.rules.tz, *due), "minutes": minutes})
-                    }),
-                );
-            }
+            v.extra.next_due = Some(i.next_due.clone());
             v
-        })
-        .collect();
-    let findings: Vec<Value> = d
-        .items
-        .iter()
-        .flat_map(|i| {
-            i.findings
-                .iter()
-                .map(move |f| rj::finding(&i.id, f, &i.rules, i.rules.tz))
         })
         .collect();
     let by_severity = counts(
@@ -151,16 +131,29 @@ pub fn to_json(d: &Digest, rules: &Rules) -> Value {
         .into_iter()
         .map(|(k, v)| (k, json!(v)))
         .collect();
-    json!({
-        "from": rfc3339(tz, d.window.from),
-        "to": rfc3339(tz, d.window.to),
-        "new": new,
-        "updates": updates,
-        "escalations": escalations,
-        "closed": closed,
-        "open": open,
-        "findings": findings,
-        "totals": {
+    DigestJson {
+        from: rfc3339(tz, d.window.from),
+        to: rfc3339(tz, d.window.to),
+        new: new_items(d).map(incident).collect(),
+        updates,
+        escalations,
+        closed: d
+            .items
+            .iter()
+            .filter(|i| i.closed_in_window)
+            .map(incident)
+            .collect(),
+        open,
+        findings: d
+            .items
+            .iter()
+            .flat_map(|i| {
+                i.findings
+                    .iter()
+                    .map(move |f| rj::finding(&i.id, f, &i.rules))
+            })
+            .collect(),
+        totals: json!({
             "new": new_items(d).count(),
             "closed": d.items.iter().filter(|i| i.closed_in_window).count(),
             "open": d.items.iter().filter(|i| i.open_at_end).count(),
@@ -168,8 +161,8 @@ pub fn to_json(d: &Digest, rules: &Rules) -> Value {
             "by_severity": by_severity,
             "by_kind": by_kind,
             "by_finding": by_finding,
-        },
-    })
+        }),
+    }
 }
 
 fn cell(text: &str) -> String {

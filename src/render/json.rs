@@ -1,222 +1,377 @@
 //! The JSON shapes of DESIGN.md §4–§6: incidents, entries, steps, findings.
 //!
 //! Keys are snake_case and appear in the documented order; times are RFC 3339 with the rules'
-//! offset; durations are whole minutes. `import` reads entries back in exactly this shape
-//! (`commands::import`), so a field added here must be read there.
+//! offset; durations are whole minutes. The views below serialize straight to the output (no
+//! intermediate `Value` tree), which matters for a digest of a thousand open incidents.
+//! `import` reads entries back in exactly this shape (`commands::import::parse`), so a field
+//! added here must be read there.
 
 use chrono_tz::Tz;
-use serde_json::{Map, Value, json};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::finding::message;
-use crate::domain::model::{Body, Cause, Changes, Entry, Figures, Instant, Report};
+use crate::domain::model::{Body, Cause, Changes, Entry, Instant, Report};
 use crate::domain::replay::History;
 use crate::domain::summary::Summary;
 use crate::engine::{Evaluation, Finding, StepEval};
 use crate::rules::{Duty, Rules, Stage};
 use crate::tz::rfc3339;
 
-fn time(tz: Tz, t: Instant) -> Value {
-    Value::String(rfc3339(tz, t))
+/// A time in the rules' zone, RFC 3339.
+struct Time(Tz, Instant);
+
+impl Serialize for Time {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&rfc3339(self.0, self.1))
+    }
 }
 
-fn opt_time(tz: Tz, t: Option<Instant>) -> Value {
-    t.map_or(Value::Null, |t| time(tz, t))
+fn time(tz: Tz, t: Option<Instant>) -> Option<Time> {
+    t.map(|t| Time(tz, t))
 }
 
-fn figures(f: &Figures) -> Value {
-    Value::Object(f.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
+struct CauseJson<'a>(&'a Cause);
+
+impl Serialize for CauseJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("text", &self.0.text)?;
+        m.serialize_entry("status", self.0.status.as_str())?;
+        m.end()
+    }
 }
 
-fn cause(c: &Option<Cause>) -> Value {
-    c.as_ref().map_or(
-        Value::Null,
-        |c| json!({"text": c.text, "status": c.status.as_str()}),
-    )
+fn cause(c: &Option<Cause>) -> Option<CauseJson<'_>> {
+    c.as_ref().map(CauseJson)
+}
+
+/// Extra keys some outputs add to an incident (a digest's `next_due`).
+#[derive(Default)]
+pub struct IncidentExtra {
+    /// `next_due`: step, due, minutes left (serialized as `null` when `Some(None)`).
+    pub next_due: Option<Option<(String, Instant, i64)>>,
 }
 
 /// `{"id","title","kind","severity","status","occurred","known","closed","location","unit","figures","rules"}`.
-pub fn incident(s: &Summary, tz: Tz) -> Value {
-    json!({
-        "id": s.id,
-        "title": s.title,
-        "kind": s.kind,
-        "severity": s.severity,
-        "status": if s.is_open() { "open" } else { "closed" },
-        "occurred": time(tz, s.occurred),
-        "known": time(tz, s.known),
-        "closed": opt_time(tz, s.closed),
-        "location": s.location,
-        "unit": s.unit,
-        "figures": figures(&s.figures),
-        "rules": s.rules,
-    })
+pub struct IncidentJson<'a> {
+    pub s: &'a Summary,
+    pub tz: Tz,
+    pub extra: IncidentExtra,
+}
+
+pub fn incident(s: &Summary, tz: Tz) -> IncidentJson<'_> {
+    IncidentJson {
+        s,
+        tz,
+        extra: IncidentExtra::default(),
+    }
+}
+
+impl IncidentJson<'_> {
+    fn fields<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
+        let (s, tz) = (self.s, self.tz);
+        m.serialize_entry("id", &s.id)?;
+        m.serialize_entry("title", &s.title)?;
+        m.serialize_entry("kind", &s.kind)?;
+        m.serialize_entry("severity", &s.severity)?;
+        m.serialize_entry("status", if s.is_open() { "open" } else { "closed" })?;
+        m.serialize_entry("occurred", &Time(tz, s.occurred))?;
+        m.serialize_entry("known", &Time(tz, s.known))?;
+        m.serialize_entry("closed", &time(tz, s.closed))?;
+        m.serialize_entry("location", &s.location)?;
+        m.serialize_entry("unit", &s.unit)?;
+        m.serialize_entry("figures", &s.figures)?;
+        m.serialize_entry("rules", &s.rules)?;
+        if let Some(next) = &self.extra.next_due {
+            let v = next.as_ref().map(|(step, due, minutes)| NextDue {
+                step,
+                due: Time(tz, *due),
+                minutes: *minutes,
+            });
+            m.serialize_entry("next_due", &v)?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(serde::Serialize)]
+struct NextDue<'a> {
+    step: &'a str,
+    due: Time,
+    minutes: i64,
+}
+
+impl Serialize for IncidentJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        self.fields(&mut m)?;
+        m.end()
+    }
 }
 
 /// One entry, as recorded (the original values; corrections are entries of their own and name
-/// what they correct). `corrected_by` lists the corrections that apply to it.
-pub fn entry(e: &Entry, corrected_by: &[u32], tz: Tz) -> Value {
-    let mut m = Map::new();
-    m.insert("n".into(), json!(e.n));
-    m.insert("type".into(), json!(e.body.entry_type().as_str()));
-    m.insert("at".into(), time(tz, e.at));
-    m.insert("recorded".into(), time(tz, e.recorded));
-    m.insert("by".into(), json!(e.by));
-    m.insert("backfilled".into(), json!(e.backfilled()));
-    m.insert("imported".into(), json!(e.imported));
-    m.insert("hash".into(), json!(e.hash));
-    m.insert("os_user".into(), json!(e.os_user));
-    m.insert("simulated_clock".into(), json!(e.simulated));
-    match &e.body {
-        Body::Initial {
-            header,
-            report,
-            severity,
-            ..
-        } => {
-            m.insert("title".into(), json!(header.title));
-            m.insert("kind".into(), json!(header.kind));
-            m.insert("occurred".into(), time(tz, header.occurred));
-            m.insert("known".into(), time(tz, header.known));
-            m.insert("location".into(), json!(header.location));
-            m.insert("unit".into(), json!(header.unit));
-            m.insert("declared_severity".into(), json!(severity));
-            report_fields(&mut m, report, Stage::Initial);
-        }
-        Body::Followup { report, severity } => {
-            report_fields(&mut m, report, Stage::Followup);
-            m.insert("declared_severity".into(), json!(severity));
-        }
-        Body::Final { report } => report_fields(&mut m, report, Stage::Final),
-        Body::Escalation { escalation } => {
-            m.insert("level".into(), json!(escalation.level));
-            m.insert("channel".into(), json!(escalation.channel));
-            m.insert("contact".into(), json!(escalation.contact));
-            m.insert("reason".into(), json!(escalation.reason));
-        }
-        Body::Reclassification {
-            from,
-            to,
-            reported_in,
-        } => {
-            m.insert("from".into(), json!(from));
-            m.insert("to".into(), json!(to));
-            m.insert("reported_in".into(), json!(reported_in));
-        }
-        Body::Correction {
-            corrects,
-            reason,
-            changes,
-        } => {
-            m.insert("corrects".into(), json!(corrects));
-            m.insert("reason".into(), json!(reason));
-            m.insert("changes".into(), self::changes(changes, tz));
-        }
-    }
-    if !corrected_by.is_empty() {
-        m.insert("corrected_by".into(), json!(corrected_by));
-    }
-    Value::Object(m)
+/// what they correct), with `corrected_by` listing the corrections that apply to it. A digest
+/// adds `incident` first, and `reclassification` or `on_time` last.
+pub struct EntryJson<'a> {
+    pub e: &'a Entry,
+    pub corrected_by: &'a [u32],
+    pub tz: Tz,
+    pub incident: Option<&'a str>,
+    pub reclassification: Option<&'a (String, String)>,
+    /// `Some(on_time)` for a digest's escalations.
+    pub on_time: Option<Option<bool>>,
 }
 
-fn report_fields(m: &mut Map<String, Value>, r: &Report, stage: Stage) {
-    m.insert(stage.text_field().as_str().into(), json!(r.text));
-    m.insert("measures".into(), json!(r.measures));
-    m.insert("figures".into(), figures(&r.figures));
-    m.insert("cause".into(), cause(&r.cause));
+pub fn entry<'a>(e: &'a Entry, corrected_by: &'a [u32], tz: Tz) -> EntryJson<'a> {
+    EntryJson {
+        e,
+        corrected_by,
+        tz,
+        incident: None,
+        reclassification: None,
+        on_time: None,
+    }
 }
 
-fn changes(c: &Changes, tz: Tz) -> Value {
-    let mut m = Map::new();
-    let mut put = |k: &str, v: Value| {
-        if !v.is_null() {
-            m.insert(k.into(), v);
+fn report_fields<M: SerializeMap>(m: &mut M, r: &Report, stage: Stage) -> Result<(), M::Error> {
+    m.serialize_entry(stage.text_field().as_str(), &r.text)?;
+    m.serialize_entry("measures", &r.measures)?;
+    m.serialize_entry("figures", &r.figures)?;
+    m.serialize_entry("cause", &cause(&r.cause))
+}
+
+impl Serialize for EntryJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (e, tz) = (self.e, self.tz);
+        let mut m = s.serialize_map(None)?;
+        if let Some(id) = self.incident {
+            m.serialize_entry("incident", id)?;
         }
-    };
-    put("at", opt_time(tz, c.at));
-    put("title", json!(c.title));
-    put("kind", json!(c.kind));
-    put("occurred", opt_time(tz, c.occurred));
-    put("known", opt_time(tz, c.known));
-    put("location", json!(c.location));
-    put("unit", json!(c.unit));
-    put("severity", json!(c.severity));
-    put("text", json!(c.text));
-    put("measures", json!(c.measures));
-    if !c.figures.is_empty() {
-        put("figures", figures(&c.figures));
+        m.serialize_entry("n", &e.n)?;
+        m.serialize_entry("type", e.body.entry_type().as_str())?;
+        m.serialize_entry("at", &Time(tz, e.at))?;
+        m.serialize_entry("recorded", &Time(tz, e.recorded))?;
+        m.serialize_entry("by", &e.by)?;
+        m.serialize_entry("backfilled", &e.backfilled())?;
+        m.serialize_entry("imported", &e.imported)?;
+        m.serialize_entry("hash", &e.hash)?;
+        m.serialize_entry("os_user", &e.os_user)?;
+        m.serialize_entry("simulated_clock", &e.simulated)?;
+        match &e.body {
+            Body::Initial {
+                header,
+                report,
+                severity,
+                ..
+            } => {
+                m.serialize_entry("title", &header.title)?;
+                m.serialize_entry("kind", &header.kind)?;
+                m.serialize_entry("occurred", &Time(tz, header.occurred))?;
+                m.serialize_entry("known", &Time(tz, header.known))?;
+                m.serialize_entry("location", &header.location)?;
+                m.serialize_entry("unit", &header.unit)?;
+                m.serialize_entry("declared_severity", severity)?;
+                report_fields(&mut m, report, Stage::Initial)?;
+            }
+            Body::Followup { report, severity } => {
+                report_fields(&mut m, report, Stage::Followup)?;
+                m.serialize_entry("declared_severity", severity)?;
+            }
+            Body::Final { report } => report_fields(&mut m, report, Stage::Final)?,
+            Body::Escalation { escalation } => {
+                m.serialize_entry("level", &escalation.level)?;
+                m.serialize_entry("channel", &escalation.channel)?;
+                m.serialize_entry("contact", &escalation.contact)?;
+                m.serialize_entry("reason", &escalation.reason)?;
+            }
+            Body::Reclassification {
+                from,
+                to,
+                reported_in,
+            } => {
+                m.serialize_entry("from", from)?;
+                m.serialize_entry("to", to)?;
+                m.serialize_entry("reported_in", reported_in)?;
+            }
+            Body::Correction {
+                corrects,
+                reason,
+                changes,
+            } => {
+                m.serialize_entry("corrects", corrects)?;
+                m.serialize_entry("reason", reason)?;
+                m.serialize_entry("changes", &ChangesJson(changes, tz))?;
+            }
+        }
+        if !self.corrected_by.is_empty() {
+            m.serialize_entry("corrected_by", self.corrected_by)?;
+        }
+        if let Some((from, to)) = self.reclassification {
+            #[derive(serde::Serialize)]
+            struct Reclass<'a> {
+                from: &'a str,
+                to: &'a str,
+            }
+            m.serialize_entry("reclassification", &Reclass { from, to })?;
+        }
+        if let Some(on_time) = self.on_time {
+            m.serialize_entry("on_time", &on_time)?;
+        }
+        m.end()
     }
-    put("cause", cause(&c.cause));
-    put("level", json!(c.level));
-    put("channel", json!(c.channel));
-    put("contact", json!(c.contact));
-    put("reason", json!(c.reason));
-    Value::Object(m)
+}
+
+/// The fields a correction changes (only those it changes).
+struct ChangesJson<'a>(&'a Changes, Tz);
+
+impl Serialize for ChangesJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (c, tz) = (self.0, self.1);
+        let mut m = s.serialize_map(None)?;
+        if let Some(t) = c.at {
+            m.serialize_entry("at", &Time(tz, t))?;
+        }
+        let texts = [("title", &c.title), ("kind", &c.kind)];
+        for (k, v) in texts {
+            if let Some(v) = v {
+                m.serialize_entry(k, v)?;
+            }
+        }
+        if let Some(t) = c.occurred {
+            m.serialize_entry("occurred", &Time(tz, t))?;
+        }
+        if let Some(t) = c.known {
+            m.serialize_entry("known", &Time(tz, t))?;
+        }
+        let texts = [
+            ("location", &c.location),
+            ("unit", &c.unit),
+            ("severity", &c.severity),
+            ("text", &c.text),
+            ("measures", &c.measures),
+        ];
+        for (k, v) in texts {
+            if let Some(v) = v {
+                m.serialize_entry(k, v)?;
+            }
+        }
+        if !c.figures.is_empty() {
+            m.serialize_entry("figures", &c.figures)?;
+        }
+        if let Some(cause) = &c.cause {
+            m.serialize_entry("cause", &CauseJson(cause))?;
+        }
+        let texts = [
+            ("level", &c.level),
+            ("channel", &c.channel),
+            ("contact", &c.contact),
+            ("reason", &c.reason),
+        ];
+        for (k, v) in texts {
+            if let Some(v) = v {
+                m.serialize_entry(k, v)?;
+            }
+        }
+        m.end()
+    }
 }
 
 /// `{"step","level","channel","due","done","status"}`.
-pub fn step(s: &StepEval, rules: &Rules, tz: Tz) -> Value {
-    let step = &rules.steps[s.step];
-    let (level, channel) = match &step.duty {
-        Duty::Escalate { level, channel } => (
-            Value::String(rules.levels[*level].id.clone()),
-            json!(channel),
-        ),
-        Duty::Report(_) => (Value::Null, Value::Null),
-    };
-    json!({
-        "step": step.id,
-        "level": level,
-        "channel": channel,
-        "due": opt_time(tz, s.due),
-        "done": opt_time(tz, s.done),
-        "status": s.status.as_str(),
-    })
+pub struct StepJson<'a> {
+    pub s: &'a StepEval,
+    pub rules: &'a Rules,
+}
+
+pub fn step<'a>(s: &'a StepEval, rules: &'a Rules) -> StepJson<'a> {
+    StepJson { s, rules }
+}
+
+impl Serialize for StepJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (st, rules) = (self.s, self.rules);
+        let step = &rules.steps[st.step];
+        let (level, channel) = match &step.duty {
+            Duty::Escalate { level, channel } => {
+                (Some(rules.levels[*level].id.as_str()), channel.as_deref())
+            }
+            Duty::Report(_) => (None, None),
+        };
+        let mut m = s.serialize_map(Some(6))?;
+        m.serialize_entry("step", &step.id)?;
+        m.serialize_entry("level", &level)?;
+        m.serialize_entry("channel", &channel)?;
+        m.serialize_entry("due", &time(rules.tz, st.due))?;
+        m.serialize_entry("done", &time(rules.tz, st.done))?;
+        m.serialize_entry("status", st.status.as_str())?;
+        m.end()
+    }
 }
 
 /// `{"incident","kind","step","level","channel","due","done","minutes","reason","message"}`.
-pub fn finding(incident: &str, f: &Finding, rules: &Rules, tz: Tz) -> Value {
-    json!({
-        "incident": incident,
-        "kind": f.kind.as_str(),
-        "step": f.step,
-        "level": f.level,
-        "channel": f.channel,
-        "due": opt_time(tz, f.due),
-        "done": opt_time(tz, f.done),
-        "minutes": f.minutes,
-        "reason": f.reason.map(|r| r.as_str()),
-        "message": message(f, rules),
-    })
+pub struct FindingJson<'a> {
+    pub incident: &'a str,
+    pub f: &'a Finding,
+    pub rules: &'a Rules,
+}
+
+pub fn finding<'a>(incident: &'a str, f: &'a Finding, rules: &'a Rules) -> FindingJson<'a> {
+    FindingJson { incident, f, rules }
+}
+
+impl Serialize for FindingJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (f, tz) = (self.f, self.rules.tz);
+        let mut m = s.serialize_map(Some(10))?;
+        m.serialize_entry("incident", self.incident)?;
+        m.serialize_entry("kind", f.kind.as_str())?;
+        m.serialize_entry("step", &f.step)?;
+        m.serialize_entry("level", &f.level)?;
+        m.serialize_entry("channel", &f.channel)?;
+        m.serialize_entry("due", &time(tz, f.due))?;
+        m.serialize_entry("done", &time(tz, f.done))?;
+        m.serialize_entry("minutes", &f.minutes)?;
+        m.serialize_entry("reason", &f.reason.map(|r| r.as_str()))?;
+        m.serialize_entry("message", &message(f, self.rules))?;
+        m.end()
+    }
 }
 
 /// An incident with its entries and steps: the shape of `show --format json` and of each
 /// `export` line.
-pub fn incident_full(
-    s: &Summary,
-    entries: &[Entry],
-    h: &History,
-    eval: &Evaluation,
-    rules: &Rules,
-) -> Value {
-    let tz = rules.tz;
-    let mut v = incident(s, tz);
-    if let Value::Object(m) = &mut v {
-        m.insert("rules_name".into(), json!(rules.name));
-        let entries: Vec<Value> = entries
+pub struct FullJson<'a> {
+    pub s: &'a Summary,
+    pub entries: &'a [Entry],
+    pub h: &'a History,
+    pub eval: &'a Evaluation,
+    pub rules: &'a Rules,
+}
+
+impl Serialize for FullJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let tz = self.rules.tz;
+        let mut m = s.serialize_map(None)?;
+        incident(self.s, tz).fields(&mut m)?;
+        m.serialize_entry("rules_name", &self.rules.name)?;
+        let entries: Vec<EntryJson<'_>> = self
+            .entries
             .iter()
             .map(|e| {
-                let by = h
+                let by = self
+                    .h
                     .entry(e.n)
                     .map(|x| x.corrected_by.as_slice())
                     .unwrap_or_default();
                 entry(e, by, tz)
             })
             .collect();
-        m.insert("entries".into(), Value::Array(entries));
-        m.insert(
-            "steps".into(),
-            Value::Array(eval.steps.iter().map(|st| step(st, rules, tz)).collect()),
-        );
+        m.serialize_entry("entries", &entries)?;
+        let steps: Vec<StepJson<'_>> = self
+            .eval
+            .steps
+            .iter()
+            .map(|st| step(st, self.rules))
+            .collect();
+        m.serialize_entry("steps", &steps)?;
+        m.end()
     }
-    v
 }

@@ -565,7 +565,16 @@ impl Validator<'_> {
         let ids: Vec<&str> = raw.iter().map(|s| s.id.get_ref().as_str()).collect();
         let mut steps = Vec::with_capacity(raw.len());
         for s in raw {
-            steps.push(self.step(s, &ids, raw, severities, levels, channels, kinds, has_calendar)?);
+            steps.push(self.step(
+                s,
+                &ids,
+                raw,
+                severities,
+                levels,
+                channels,
+                kinds,
+                has_calendar,
+            )?);
         }
         self.no_cycles(raw, &steps)?;
         Ok(steps)

@@ -40,7 +40,15 @@ impl Tx<'_> {
 
     /// Appends an entry at the end of the chain and returns it as stored.
     pub fn append(&self, e: &NewEntry<'_>) -> Result<Entry> {
-        let (last, prev) = self.head()?;
+        let head = self.head()?;
+        self.append_after(&head, e)
+    }
+
+    /// Appends an entry after `head` (the last position and hash, as [`Tx::head`] gives them),
+    /// for a caller that appends many in a row and keeps the head itself. The insert trigger
+    /// refuses a stale head, so a wrong one cannot break the chain.
+    pub fn append_after(&self, head: &(i64, String), e: &NewEntry<'_>) -> Result<Entry> {
+        let (last, prev) = (head.0, head.1.as_str());
         let body = e.body.to_stored();
         let ty = e.body.entry_type().as_str();
         let link = Link {
@@ -56,7 +64,7 @@ impl Tx<'_> {
             simulated: e.simulated,
             body: &body,
         };
-        let hash = entry_hash(&prev, &link);
+        let hash = entry_hash(prev, &link);
         self.conn()
             .prepare_cached(
                 "INSERT INTO entries (seq, incident, n, type, at, recorded, by, os_user, imported, \
@@ -133,13 +141,21 @@ impl Tx<'_> {
         scope: super::incidents::Scope,
         f: impl FnMut(&str, Vec<Entry>) -> Result<()>,
     ) -> Result<()> {
-        let (ids, a, b) = scope.ids_sql();
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM entries WHERE incident IN ({ids}) ORDER BY incident, n"
-        ))?;
+        let (sql, a, b) = scope_entries_sql(scope);
+        let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map([a, b], row_to_entry)?;
         group(rows, f)
     }
+}
+
+/// The query of a scope's entries, with its parameters.
+pub(super) fn scope_entries_sql(scope: super::incidents::Scope) -> (String, i64, i64) {
+    let (ids, a, b) = scope.ids_sql();
+    (
+        format!("SELECT {COLUMNS} FROM entries WHERE incident IN ({ids}) ORDER BY incident, n"),
+        a,
+        b,
+    )
 }
 
 /// Feeds rows ordered by incident to `f`, one incident at a time.

@@ -29,14 +29,28 @@ impl Scope {
                 at.timestamp(),
                 closed_after.timestamp(),
             ),
+            // UNION ALL, not UNION: `IN` removes duplicates anyway, and a plain UNION leads
+            // SQLite 3.54's planner to merge sorted branches by scanning all incidents.
             Scope::Window { from, to } => (
                 "SELECT incident FROM entries WHERE at >= ?1 AND at < ?2 \
-                 UNION SELECT id FROM incidents WHERE closed IS NULL AND filed < ?2 \
-                 UNION SELECT id FROM incidents WHERE closed >= ?2 AND filed < ?2",
+                 UNION ALL SELECT id FROM incidents WHERE closed IS NULL AND filed < ?2 \
+                 UNION ALL SELECT id FROM incidents WHERE closed >= ?2 AND filed < ?2",
                 from.timestamp(),
                 to.timestamp(),
             ),
         }
+    }
+}
+
+impl Scope {
+    /// The query of the scope's incidents, with its parameters.
+    pub(super) fn incidents_sql(self) -> (String, i64, i64) {
+        let (ids, a, b) = self.ids_sql();
+        (
+            format!("SELECT {COLUMNS} FROM incidents WHERE id IN ({ids}) ORDER BY filed, id"),
+            a,
+            b,
+        )
     }
 }
 
@@ -203,10 +217,8 @@ impl Tx<'_> {
 
     /// The incidents a scope covers (see [`Scope`]), oldest first.
     pub fn scope_incidents(&self, scope: Scope) -> Result<Vec<Summary>> {
-        let (ids, a, b) = scope.ids_sql();
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM incidents WHERE id IN ({ids}) ORDER BY filed, id"
-        ))?;
+        let (sql, a, b) = scope.incidents_sql();
+        let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map([a, b], row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }

@@ -158,6 +158,12 @@ impl Store {
         Ok(())
     }
 
+    /// Gives SQLite room to keep a bulk write's pages in memory (`import`), in KiB.
+    pub fn reserve_cache(&self, kib: i64) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", -kib)?;
+        Ok(())
+    }
+
     /// SQLite's own integrity check: `ok`, or what is wrong.
     pub fn integrity_check(&self) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
@@ -218,3 +224,6 @@ impl Tx<'_> {
         &self.tx
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,11 +1,13 @@
 //! Reading the public JSON shape back: one exported incident (a line of `export`, or of an older
 //! ledger converted to that shape) into entry bodies. The inverse of `render::json`.
 //!
-//! Reclassification entries are dropped: `import` derives them again from the figures, like the
-//! commands do. Every error names the entry and the key, and what was expected.
+//! Lines are read straight into typed mirrors of the shape (keys `export` writes that import does
+//! not need, such as hashes, are skipped), then checked per entry type with messages that name
+//! the entry and the key. Reclassification entries are dropped: `import` derives them again from
+//! the figures, as the commands do.
 
 use chrono::DateTime;
-use serde_json::{Map, Value};
+use serde::Deserialize;
 
 use crate::domain::model::{
     Body, Cause, CauseStatus, Changes, Escalation, Figures, Header, Instant, Report,
@@ -37,227 +39,241 @@ pub struct InIncident {
 
 type R<T> = Result<T, Msg>;
 
-struct At<'a> {
-    obj: &'a Map<String, Value>,
-    what: String,
+#[derive(Deserialize)]
+struct LineJson {
+    id: Option<String>,
+    rules: Option<String>,
+    entries: Option<Vec<EntryJson>>,
 }
+
+#[derive(Deserialize)]
+struct CauseJson {
+    text: Option<String>,
+    status: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct EntryJson {
+    n: Option<u32>,
+    #[serde(rename = "type")]
+    ty: Option<String>,
+    at: Option<String>,
+    recorded: Option<String>,
+    by: Option<String>,
+    os_user: Option<String>,
+    simulated_clock: Option<bool>,
+    title: Option<String>,
+    kind: Option<String>,
+    occurred: Option<String>,
+    known: Option<String>,
+    location: Option<String>,
+    unit: Option<String>,
+    declared_severity: Option<String>,
+    facts: Option<String>,
+    progress: Option<String>,
+    summary: Option<String>,
+    measures: Option<String>,
+    figures: Option<Figures>,
+    cause: Option<CauseJson>,
+    level: Option<String>,
+    channel: Option<String>,
+    contact: Option<String>,
+    reason: Option<String>,
+    corrects: Option<u32>,
+    changes: Option<ChangesJson>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ChangesJson {
+    at: Option<String>,
+    title: Option<String>,
+    kind: Option<String>,
+    occurred: Option<String>,
+    known: Option<String>,
+    location: Option<String>,
+    unit: Option<String>,
+    severity: Option<String>,
+    text: Option<String>,
+    measures: Option<String>,
+    figures: Option<Figures>,
+    cause: Option<CauseJson>,
+    level: Option<String>,
+    channel: Option<String>,
+    contact: Option<String>,
+    reason: Option<String>,
+}
+
+/// Where in the input, for messages.
+struct At<'a>(&'a str);
 
 impl At<'_> {
     fn missing(&self, key: &str, expected: &str) -> Msg {
-        let what = &self.what;
+        let what = self.0;
         msg!(
             "{what}: `{key}` is missing or not {expected}",
             "{what}：“{key}”缺失或不是{expected}"
         )
     }
 
-    fn str(&self, key: &str) -> R<String> {
-        self.obj
-            .get(key)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| self.missing(key, "a string"))
+    fn need<T>(&self, v: Option<T>, key: &str, expected: &str) -> R<T> {
+        v.ok_or_else(|| self.missing(key, expected))
     }
 
-    fn opt_str(&self, key: &str) -> R<Option<String>> {
-        match self.obj.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(self.missing(key, "a string or null")),
-        }
+    fn text(&self, v: Option<String>, key: &str) -> R<String> {
+        self.need(v, key, "a string")
     }
 
-    fn time(&self, key: &str) -> R<Instant> {
-        let s = self.str(key)?;
-        DateTime::parse_from_rfc3339(&s)
+    fn time(&self, v: Option<String>, key: &str) -> R<Instant> {
+        let s = self.need(v, key, "an RFC 3339 time")?;
+        self.parse_time(&s, key)
+    }
+
+    fn opt_time(&self, v: Option<String>, key: &str) -> R<Option<Instant>> {
+        v.map(|s| self.parse_time(&s, key)).transpose()
+    }
+
+    fn parse_time(&self, s: &str, key: &str) -> R<Instant> {
+        DateTime::parse_from_rfc3339(s)
             .map(|t| crate::tz::whole_seconds(t.to_utc()))
             .map_err(|_| self.missing(key, "an RFC 3339 time"))
     }
 
-    fn opt_time(&self, key: &str) -> R<Option<Instant>> {
-        match self.obj.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(_) => self.time(key).map(Some),
-        }
-    }
-
-    fn u32(&self, key: &str) -> R<u32> {
-        self.obj
-            .get(key)
-            .and_then(Value::as_u64)
-            .and_then(|n| u32::try_from(n).ok())
-            .ok_or_else(|| self.missing(key, "a whole number"))
-    }
-
-    fn figures(&self, key: &str) -> R<Figures> {
-        match self.obj.get(key) {
-            None | Some(Value::Null) => Ok(Figures::new()),
-            Some(Value::Object(m)) => m
-                .iter()
-                .map(|(k, v)| {
-                    v.as_i64()
-                        .map(|v| (k.clone(), v))
-                        .ok_or_else(|| self.missing(&format!("{key}.{k}"), "a whole number"))
-                })
-                .collect(),
-            Some(_) => Err(self.missing(key, "an object of figures")),
-        }
-    }
-
-    fn cause(&self, key: &str) -> R<Option<Cause>> {
-        match self.obj.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Object(m)) => {
-                let c = At {
-                    obj: m,
-                    what: format!("{} {key}", self.what),
-                };
-                let status = c.str("status")?;
-                let status = CauseStatus::parse(&status)
-                    .ok_or_else(|| c.missing("status", "unknown, preliminary or confirmed"))?;
-                Ok(Some(Cause {
-                    text: c.str("text")?,
-                    status,
-                }))
-            }
-            Some(_) => Err(self.missing(key, "an object {\"text\",\"status\"}")),
-        }
-    }
-
-    fn report(&self, stage: Stage) -> R<Report> {
-        Ok(Report {
-            text: self.str(stage.text_field().as_str())?,
-            measures: self.opt_str("measures")?,
-            figures: self.figures("figures")?,
-            cause: self.cause("cause")?,
-        })
+    fn cause(&self, c: Option<CauseJson>, key: &str) -> R<Option<Cause>> {
+        let Some(c) = c else { return Ok(None) };
+        let status = self.need(c.status, &format!("{key}.status"), "a string")?;
+        let status = CauseStatus::parse(&status).ok_or_else(|| {
+            self.missing(
+                &format!("{key}.status"),
+                "unknown, preliminary or confirmed",
+            )
+        })?;
+        Ok(Some(Cause {
+            text: self.text(c.text, &format!("{key}.text"))?,
+            status,
+        }))
     }
 }
 
-/// Reads one incident object.
-pub fn incident(v: &Value) -> R<InIncident> {
-    let obj = v.as_object().ok_or_else(|| {
-        msg!(
-            "not a JSON object: each line is one incident, as `sitrep export` writes it",
-            "不是 JSON 对象：每行应为一起事件，格式同 `sitrep export` 的输出"
-        )
+/// Reads one line: an incident object.
+pub fn incident(line: &str) -> R<InIncident> {
+    let parsed: LineJson = serde_json::from_str(line).map_err(|e| {
+        let e = e.to_string();
+        if e.contains("expected struct") || e.contains("invalid type") {
+            msg!(
+                "not a JSON object of an incident ({e}): each line is one incident, as `sitrep export` writes it",
+                "不是事件的 JSON 对象（{e}）：每行应为一起事件，格式同 `sitrep export` 的输出"
+            )
+        } else {
+            msg!("not valid JSON ({e})", "不是有效的 JSON（{e}）")
+        }
     })?;
-    let top = At {
-        obj,
-        what: "incident".to_owned(),
-    };
-    let id = top.str("id")?;
-    let rules = top.opt_str("rules")?.unwrap_or_default();
-    let list = obj
-        .get("entries")
-        .and_then(Value::as_array)
-        .ok_or_else(|| top.missing("entries", "an array"))?;
+    let top = At("incident");
+    let id = top.text(parsed.id, "id")?;
+    let list = top.need(parsed.entries, "entries", "an array")?;
     let mut entries = Vec::with_capacity(list.len());
-    for (i, e) in list.iter().enumerate() {
-        let obj = e.as_object().ok_or_else(|| {
-            let k = i + 1;
-            msg!("entry {k} is not an object", "第 {k} 条记录不是对象")
-        })?;
-        let n = obj.get("n").and_then(Value::as_u64).unwrap_or(i as u64 + 1);
-        let at = At {
-            obj,
-            what: format!("{id} entry {n}"),
-        };
-        if let Some(e) = entry(&at)? {
+    for (i, e) in list.into_iter().enumerate() {
+        let n = e.n.unwrap_or(u32::try_from(i + 1).unwrap_or(u32::MAX));
+        let what = format!("{id} entry {n}");
+        if let Some(e) = entry(&At(&what), e)? {
             entries.push(e);
         }
     }
-    Ok(InIncident { id, rules, entries })
+    Ok(InIncident {
+        id,
+        rules: parsed.rules.unwrap_or_default(),
+        entries,
+    })
 }
 
-fn entry(a: &At<'_>) -> R<Option<InEntry>> {
-    let ty = a.str("type")?;
+fn report(a: &At<'_>, e: &mut EntryJson, stage: Stage) -> R<Report> {
+    let key = stage.text_field().as_str();
+    let text = match stage {
+        Stage::Initial => e.facts.take(),
+        Stage::Followup => e.progress.take(),
+        Stage::Final => e.summary.take(),
+    };
+    Ok(Report {
+        text: a.text(text, key)?,
+        measures: e.measures.take(),
+        figures: e.figures.take().unwrap_or_default(),
+        cause: a.cause(e.cause.take(), "cause")?,
+    })
+}
+
+fn entry(a: &At<'_>, mut e: EntryJson) -> R<Option<InEntry>> {
+    let ty = a.text(e.ty.take(), "type")?;
     let body = match ty.as_str() {
         "initial" => Body::Initial {
             header: Header {
-                title: a.str("title")?,
-                kind: a.str("kind")?,
-                occurred: a.time("occurred")?,
-                known: a.time("known")?,
-                location: a.str("location")?,
-                unit: a.str("unit")?,
+                title: a.text(e.title.take(), "title")?,
+                kind: a.text(e.kind.take(), "kind")?,
+                occurred: a.time(e.occurred.take(), "occurred")?,
+                known: a.time(e.known.take(), "known")?,
+                location: a.text(e.location.take(), "location")?,
+                unit: a.text(e.unit.take(), "unit")?,
             },
-            report: a.report(Stage::Initial)?,
-            severity: a.opt_str("declared_severity")?,
+            report: report(a, &mut e, Stage::Initial)?,
+            severity: e.declared_severity.take(),
             rules: String::new(),
         },
         "followup" => Body::Followup {
-            report: a.report(Stage::Followup)?,
-            severity: a.opt_str("declared_severity")?,
+            report: report(a, &mut e, Stage::Followup)?,
+            severity: e.declared_severity.take(),
         },
         "final" => Body::Final {
-            report: a.report(Stage::Final)?,
+            report: report(a, &mut e, Stage::Final)?,
         },
         "escalation" => Body::Escalation {
             escalation: Escalation {
-                level: a.str("level")?,
-                channel: a.str("channel")?,
-                contact: a.opt_str("contact")?,
-                reason: a.opt_str("reason")?,
+                level: a.text(e.level.take(), "level")?,
+                channel: a.text(e.channel.take(), "channel")?,
+                contact: e.contact.take(),
+                reason: e.reason.take(),
             },
         },
         "reclassification" => return Ok(None),
         "correction" => {
-            let changes = match a.obj.get("changes") {
-                Some(Value::Object(m)) => changes(&At {
-                    obj: m,
-                    what: format!("{} changes", a.what),
-                })?,
-                _ => return Err(a.missing("changes", "an object")),
-            };
+            let c = a.need(e.changes.take(), "changes", "an object")?;
             Body::Correction {
-                corrects: a.u32("corrects")?,
-                reason: a.str("reason")?,
-                changes,
+                corrects: a.need(e.corrects, "corrects", "a whole number")?,
+                reason: a.text(e.reason.take(), "reason")?,
+                changes: Changes {
+                    at: a.opt_time(c.at, "changes.at")?,
+                    title: c.title,
+                    kind: c.kind,
+                    occurred: a.opt_time(c.occurred, "changes.occurred")?,
+                    known: a.opt_time(c.known, "changes.known")?,
+                    location: c.location,
+                    unit: c.unit,
+                    severity: c.severity,
+                    text: c.text,
+                    measures: c.measures,
+                    figures: c.figures.unwrap_or_default(),
+                    cause: a.cause(c.cause, "changes.cause")?,
+                    level: c.level,
+                    channel: c.channel,
+                    contact: c.contact,
+                    reason: c.reason,
+                },
             }
         }
         other => {
-            let what = &a.what;
+            let what = a.0;
             return Err(msg!(
                 "{what}: unknown type `{other}`; the types are initial, followup, escalation, reclassification, final, correction",
                 "{what}：未知的类别“{other}”；可用 initial、followup、escalation、reclassification、final、correction"
             ));
         }
     };
-    let at = a.time("at")?;
+    let at = a.time(e.at.take(), "at")?;
     Ok(Some(InEntry {
-        n: a.u32("n")?,
+        n: a.need(e.n, "n", "a whole number")?,
         at,
-        recorded: a.opt_time("recorded")?.unwrap_or(at),
-        by: a.opt_str("by")?.unwrap_or_else(|| "import".to_owned()),
-        os_user: a.opt_str("os_user")?.unwrap_or_default(),
-        simulated: a
-            .obj
-            .get("simulated_clock")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
+        recorded: a.opt_time(e.recorded.take(), "recorded")?.unwrap_or(at),
+        by: e.by.take().unwrap_or_else(|| "import".to_owned()),
+        os_user: e.os_user.take().unwrap_or_default(),
+        simulated: e.simulated_clock.unwrap_or(false),
         body,
     }))
-}
-
-fn changes(c: &At<'_>) -> R<Changes> {
-    let figures = c.figures("figures")?;
-    Ok(Changes {
-        at: c.opt_time("at")?,
-        title: c.opt_str("title")?,
-        kind: c.opt_str("kind")?,
-        occurred: c.opt_time("occurred")?,
-        known: c.opt_time("known")?,
-        location: c.opt_str("location")?,
-        unit: c.opt_str("unit")?,
-        severity: c.opt_str("severity")?,
-        text: c.opt_str("text")?,
-        measures: c.opt_str("measures")?,
-        figures,
-        cause: c.cause("cause")?,
-        level: c.opt_str("level")?,
-        channel: c.opt_str("channel")?,
-        contact: c.opt_str("contact")?,
-        reason: c.opt_str("reason")?,
-    })
 }
