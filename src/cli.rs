@@ -123,6 +123,7 @@ pub enum Command {
     /// Shell completions
     Completions(commands::completions::Args),
     /// The man page (roff)
+    #[command(after_help = "Example:\n  sitrep man > /usr/local/share/man/man1/sitrep.1")]
     Man,
 }
 

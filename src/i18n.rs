@@ -5,13 +5,14 @@
 //!   `text` is one exhaustive `match` returning both at once, so a label missing in either
 //!   language does not compile. Messages with values are built with [`msg!`], which takes both
 //!   texts at the call site for the same reason.
-//! - The display language is the one piece of process-global state: [`set_lang`] is called once
-//!   by `lib::run` before anything is printed, so errors built deep inside (and wrapped by
-//!   `anyhow` context) render in the user's language when they are finally displayed.
+//! - The display language is the one piece of ambient state: [`set_lang`] is called once by
+//!   `lib::run` before anything is printed, so errors built deep inside (and wrapped by `anyhow`
+//!   context) render in the user's language when they are finally displayed. It is per thread
+//!   (sitrep runs on one), so tests running in parallel cannot see each other's language.
 //! - Data (titles, facts, rule labels) is never translated; only our own words are.
 
+use std::cell::Cell;
 use std::fmt;
-use std::sync::atomic::{AtomicU8, Ordering};
 
 /// The language labels and messages are shown in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -30,20 +31,18 @@ impl Lang {
     }
 }
 
-static LANG: AtomicU8 = AtomicU8::new(0);
+thread_local! {
+    static LANG: Cell<Lang> = const { Cell::new(Lang::En) };
+}
 
-/// Sets the display language for the rest of the process (called once, by `lib::run`).
+/// Sets the display language (called once, by `lib::run`).
 pub fn set_lang(lang: Lang) {
-    LANG.store(lang as u8, Ordering::Relaxed);
+    LANG.with(|l| l.set(lang));
 }
 
 /// The display language set by [`set_lang`] (English until then).
 pub fn lang() -> Lang {
-    if LANG.load(Ordering::Relaxed) == Lang::Zh as u8 {
-        Lang::Zh
-    } else {
-        Lang::En
-    }
+    LANG.with(Cell::get)
 }
 
 /// A message in both languages; displays in the current one.

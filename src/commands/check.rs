@@ -214,9 +214,12 @@ fn print_table(ctx: &Ctx, out: &mut dyn Write, judged: &[Judged], at: Instant) -
         );
         for f in &j.findings {
             let rtz = j.rules.tz;
-            let kind = match f.reason {
-                Some(r) => format!("{} ({})", table::kind_text(f.kind), reason_text(r)),
-                None => table::kind_text(f.kind).to_owned(),
+            let kind = match (f.reason, crate::i18n::lang()) {
+                (Some(r), crate::i18n::Lang::Zh) => reason_text(r).to_owned(),
+                (Some(r), crate::i18n::Lang::En) => {
+                    format!("{} ({})", table::kind_text(f.kind), reason_text(r))
+                }
+                (None, _) => table::kind_text(f.kind).to_owned(),
             };
             t.add_row(vec![
                 table::finding_cell(kind, f.kind, ctx.color),
@@ -237,13 +240,18 @@ fn print_table(ctx: &Ctx, out: &mut dyn Write, judged: &[Judged], at: Instant) -
             format!("{} {n}", table::kind_text(*k))
         })
         .collect();
-    writeln!(out, "\n{}{}", pick("Summary: ", "汇总："), parts.join(", "))?;
+    writeln!(
+        out,
+        "\n{}{}",
+        pick("Summary: ", "汇总："),
+        parts.join(pick(", ", "，"))
+    )?;
     Ok(())
 }
 
 fn reason_text(r: crate::engine::SkipReason) -> &'static str {
     match r {
-        crate::engine::SkipReason::Bypassed => pick("bypassed", "越级"),
+        crate::engine::SkipReason::Bypassed => pick("bypassed", "越级报送"),
         crate::engine::SkipReason::Omitted => pick("omitted", "漏报"),
     }
 }

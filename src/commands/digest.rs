@@ -202,7 +202,7 @@ fn print_tables(
         out,
         "{}{}",
         pick("Findings: ", "报送问题："),
-        parts.join(", ")
+        parts.join(pick(", ", "，"))
     )?;
     Ok(())
 }

@@ -62,13 +62,20 @@ pub fn fill(ctx: &Ctx, needs: Vec<Need<'_>>) -> Result<()> {
                 .prompt(),
             Ask::Choice(options) => {
                 let shown: Vec<String> = options.iter().map(|(_, s)| s.clone()).collect();
-                inquire::Select::new(&prompt, shown).prompt().map(|s| {
-                    options
-                        .iter()
-                        .find(|(_, d)| *d == s)
-                        .map(|(id, _)| id.clone())
-                        .unwrap_or(s)
-                })
+                let help = crate::i18n::pick(
+                    "↑↓ to move, enter to select, type to filter",
+                    "↑↓ 移动，回车选择，输入文字筛选",
+                );
+                inquire::Select::new(&prompt, shown)
+                    .with_help_message(help)
+                    .prompt()
+                    .map(|s| {
+                        options
+                            .iter()
+                            .find(|(_, d)| *d == s)
+                            .map(|(id, _)| id.clone())
+                            .unwrap_or(s)
+                    })
             }
         };
         let answer = answer.map_err(|_| {

@@ -92,12 +92,12 @@ pub fn cause_status(s: crate::domain::model::CauseStatus) -> &'static str {
     }
 }
 
-/// `2h15m` / `2小时15分`, `3d4h` / `3天4小时`, `0m` / `0分`.
+/// `2h15m` / `2小时15分`, `3d4h` / `3天4小时`, `30m` / `30分钟`.
 pub fn duration(minutes: i64) -> String {
     let m = minutes.abs();
     let (d, h, mi) = (m / 1440, (m % 1440) / 60, m % 60);
-    let mut s = String::new();
     let zh = lang() == Lang::Zh;
+    let mut s = String::new();
     if d > 0 {
         s.push_str(&format!("{d}{}", if zh { "天" } else { "d" }));
     }
@@ -105,12 +105,18 @@ pub fn duration(minutes: i64) -> String {
         s.push_str(&format!("{h}{}", if zh { "小时" } else { "h" }));
     }
     if mi > 0 || s.is_empty() {
-        s.push_str(&format!("{mi}{}", if zh { "分" } else { "m" }));
+        // Chinese says 30分钟 alone, but 2小时15分 after a larger unit.
+        let unit = match (zh, s.is_empty()) {
+            (true, true) => "分钟",
+            (true, false) => "分",
+            (false, _) => "m",
+        };
+        s.push_str(&format!("{mi}{unit}"));
     }
     s
 }
 
-/// "due in 30m" / "30分后到期".
+/// "due in 30m" / "30分钟后到期".
 pub fn due_in(minutes: i64) -> String {
     let d = duration(minutes);
     match lang() {
@@ -199,6 +205,18 @@ pub fn figures_line(rules: &Rules, figures: &crate::domain::model::Figures) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_naturally_in_chinese() {
+        crate::i18n::set_lang(Lang::Zh);
+        let got = (due_in(30), overdue_by(135), duration(1440 * 2 + 60));
+        crate::i18n::set_lang(Lang::En);
+        assert_eq!(got.0, "30分钟后到期");
+        assert_eq!(got.1, "已超时2小时15分");
+        assert_eq!(got.2, "2天1小时");
+        assert_eq!(due_in(30), "due in 30m");
+        assert_eq!(overdue_by(135), "2h15m overdue");
+    }
 
     #[test]
     fn durations_in_whole_units() {

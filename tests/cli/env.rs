@@ -69,7 +69,12 @@ impl TestEnv {
     /// The command with a cleared environment: no backtraces, a pinned clock, no colour, a
     /// known width, home and data directory inside the temp dir.
     pub fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::cargo_bin("sitrep").expect("binary built");
+        Command::from_std(self.std_cmd(args))
+    }
+
+    /// The same, as a plain process builder (to spawn with pipes).
+    pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("sitrep"));
         c.env_clear()
             .current_dir(self.dir.path())
             .env("HOME", self.dir.path())

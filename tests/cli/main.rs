@@ -12,4 +12,5 @@ mod officer;
 mod regimes;
 mod rules_cmd;
 mod store_guard;
+mod terminal;
 mod transfer;
