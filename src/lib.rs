@@ -11,6 +11,7 @@ pub mod digest;
 pub mod domain;
 pub mod engine;
 pub mod error;
+pub mod fuzzing;
 pub mod i18n;
 pub mod render;
 pub mod rules;

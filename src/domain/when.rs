@@ -47,7 +47,7 @@ pub fn parse_bound(input: &str, now: Instant, tz: Tz) -> Result<Instant, Msg> {
 pub fn parse_since(input: &str, now: Instant, tz: Tz) -> Result<Instant, Msg> {
     let text = normalize(input);
     if let Some(d) = parse_duration(&text) {
-        return Ok(now - d);
+        return now.checked_sub_signed(d).ok_or_else(|| unknown_form(input));
     }
     parse_when(input, now, tz)
 }
@@ -86,7 +86,9 @@ fn parse_any(text: &str, now: Instant, tz: Tz) -> Result<Instant, Option<Msg>> {
         .or_else(|| lower.strip_suffix("ago"))
         .or_else(|| text.strip_suffix('前'))
     {
-        return parse_duration(rest.trim()).map(|d| now - d).ok_or(None);
+        return parse_duration(rest.trim())
+            .and_then(|d| now.checked_sub_signed(d))
+            .ok_or(None);
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.to_utc());
@@ -249,7 +251,8 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
             .find(|(u, _)| rest.starts_with(u))
             .map(|(u, s)| (u.len(), *s))
             .or_else(|| rest.starts_with('天').then_some(('天'.len_utf8(), 86_400)))?;
-        total += Duration::seconds(n.checked_mul(secs)?);
+        // Beyond chrono's range a duration is no time at all (not a panic).
+        total = total.checked_add(&Duration::try_seconds(n.checked_mul(secs)?)?)?;
         rest = rest[len..].trim_start();
     }
     Some(total)

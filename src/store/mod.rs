@@ -12,7 +12,7 @@
 //! - Only bound parameters; times are integer Unix seconds at this boundary and
 //!   `DateTime<Utc>` everywhere else; rows are turned into domain types here and nowhere else.
 
-mod chain;
+pub mod chain;
 mod entries;
 mod guard;
 mod incidents;
@@ -59,17 +59,7 @@ impl Store {
     /// Opens an existing database; a missing file is an error that says how to make one.
     pub fn open(path: &Path) -> Result<Store> {
         guard::check_file(path)?;
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .or_else(|_| {
-            Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
-        })
-        .with_context(|| {
+        let conn = open_connection(path).with_context(|| {
             let p = path.display();
             msg!("cannot open the database {p}", "无法打开数据库 {p}")
         })?;
@@ -176,6 +166,36 @@ impl Store {
     pub fn verify(&self, head: Option<&str>) -> Result<VerifyReport> {
         verify::verify_with_head(&self.conn, head)
     }
+}
+
+/// Opens read-write; failing that (a read-only file or disk), read-only; and on a read-only disk
+/// where SQLite cannot create the WAL's shared-memory file, as an immutable file — safe there,
+/// since nothing can change it.
+fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_READ_WRITE)
+        .or_else(|_| Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_READ_ONLY))
+        .and_then(|c| {
+            // A read-only WAL database may open but fail at its first read; try it now.
+            c.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })?;
+            Ok(c)
+        })
+        .or_else(|e| {
+            let mut uri = String::from("file:");
+            for c in path.to_string_lossy().chars() {
+                match c {
+                    '?' => uri.push_str("%3f"),
+                    '#' => uri.push_str("%23"),
+                    '%' => uri.push_str("%25"),
+                    c => uri.push(c),
+                }
+            }
+            uri.push_str("?immutable=1");
+            let ro = flags | OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI;
+            Connection::open_with_flags(&uri, ro).map_err(|_| e)
+        })
 }
 
 fn configure(conn: &Connection) -> Result<()> {

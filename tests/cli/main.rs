@@ -1,3 +1,4 @@
+#![allow(clippy::print_stdout)]
 //! End-to-end tests: the real `sitrep` binary against temporary databases.
 //!
 //! One test binary (faster to build and link than one per file); each module covers one area.
@@ -8,8 +9,11 @@ mod env;
 mod check;
 mod digest;
 mod errors;
+mod fuzz_corpus;
+mod hardship;
 mod officer;
 mod regimes;
+mod reliability;
 mod rules_cmd;
 mod store_guard;
 mod terminal;

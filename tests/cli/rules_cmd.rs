@@ -180,3 +180,76 @@ fn an_unknown_key_points_at_its_line() {
         "{e}"
     );
 }
+
+/// Every kind of error in a rules file, as the person editing it reads them.
+#[test]
+fn rules_file_errors_snapshot() {
+    let env = TestEnv::new();
+    let base =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/reporting-rules.toml"))
+            .expect("rules");
+    let edits: [(&str, &str, &str); 16] = [
+        ("malformed TOML", "name = \"县", "name = = \"县"),
+        ("unknown key", "warning = \"15m\"", "warnings = \"15m\""),
+        (
+            "unknown key in a step",
+            "from = \"known\"\nwithin = \"15m\"",
+            "from = \"known\"\nwithn = \"15m\"",
+        ),
+        ("wrong type", "rank = 2", "rank = \"two\""),
+        ("time zone", "Asia/Shanghai", "Asia/Beijing"),
+        ("duration", "warning = \"15m\"", "warning = \"15 minutes\""),
+        ("zero duration", "within = \"1h\"", "within = \"0h\""),
+        (
+            "duplicate id",
+            "id = \"principal_leader\"",
+            "id = \"leader_in_charge\"",
+        ),
+        (
+            "unknown level",
+            "escalate = \"city\"\nvia = \"phone\"\nfrom = \"known\"\nwithin = \"30m\"",
+            "escalate = \"citi\"\nvia = \"phone\"\nfrom = \"known\"\nwithin = \"30m\"",
+        ),
+        (
+            "unknown channel",
+            "via = \"written\"\nfrom = \"known\"\nwithin = \"1h\"",
+            "via = \"email\"\nfrom = \"known\"\nwithin = \"1h\"",
+        ),
+        (
+            "unknown severity",
+            "min_severity = \"major\"\n\n[[steps]]\nid = \"city-written-major\"",
+            "min_severity = \"majr\"\n\n[[steps]]\nid = \"city-written-major\"",
+        ),
+        ("thresholds that do not rise", "deaths = 10,", "deaths = 2,"),
+        (
+            "unknown figure",
+            "serious_injuries = 10,",
+            "seriously_hurt = 10,",
+        ),
+        (
+            "anchor cycle",
+            "from = \"known\"\nwithin = \"30d\"",
+            "from = \"step:final\"\nwithin = \"30d\"",
+        ),
+        (
+            "unknown anchor",
+            "from = \"known\"\nwithin = \"30d\"",
+            "from = \"awareness\"\nwithin = \"30d\"",
+        ),
+        (
+            "business days without a calendar",
+            "within = \"30d\"",
+            "within = \"20bd\"",
+        ),
+    ];
+    let mut report = String::new();
+    for (what, from, to) in edits {
+        assert!(base.contains(from), "{what}: the edit does not apply");
+        let path = env.path("rules.toml");
+        std::fs::write(&path, base.replacen(from, to, 1)).expect("written");
+        let r = env.run(&["rules", "check", "rules.toml"]);
+        assert_eq!(r.code, 1, "{what}");
+        report.push_str(&format!("{what}:\n  {}\n", r.stderr.trim()));
+    }
+    insta::assert_snapshot!("rules_errors", report);
+}

@@ -120,8 +120,22 @@ impl At<'_> {
         v.ok_or_else(|| self.missing(key, expected))
     }
 
+    /// A required text, held to the same rules as typed text (no control characters, no
+    /// bidirectional overrides, not empty, not over 64 KiB).
     fn text(&self, v: Option<String>, key: &str) -> R<String> {
-        self.need(v, key, "a string")
+        let s = self.need(v, key, "a string")?;
+        self.clean(&s, key)
+    }
+
+    fn opt_text(&self, v: Option<String>, key: &str) -> R<Option<String>> {
+        v.map(|s| self.clean(&s, key)).transpose()
+    }
+
+    fn clean(&self, s: &str, key: &str) -> R<String> {
+        crate::domain::text::clean_text(&format!("`{key}`"), s).map_err(|m| {
+            let (what, en, zh) = (self.0, m.en, m.zh);
+            msg!("{what}: {en}", "{what}：{zh}")
+        })
     }
 
     fn time(&self, v: Option<String>, key: &str) -> R<Instant> {
@@ -195,7 +209,7 @@ fn report(a: &At<'_>, e: &mut EntryJson, stage: Stage) -> R<Report> {
     };
     Ok(Report {
         text: a.text(text, key)?,
-        measures: e.measures.take(),
+        measures: a.opt_text(e.measures.take(), "measures")?,
         figures: e.figures.take().unwrap_or_default(),
         cause: a.cause(e.cause.take(), "cause")?,
     })
@@ -214,12 +228,12 @@ fn entry(a: &At<'_>, mut e: EntryJson) -> R<Option<InEntry>> {
                 unit: a.text(e.unit.take(), "unit")?,
             },
             report: report(a, &mut e, Stage::Initial)?,
-            severity: e.declared_severity.take(),
+            severity: a.opt_text(e.declared_severity.take(), "declared_severity")?,
             rules: String::new(),
         },
         "followup" => Body::Followup {
             report: report(a, &mut e, Stage::Followup)?,
-            severity: e.declared_severity.take(),
+            severity: a.opt_text(e.declared_severity.take(), "declared_severity")?,
         },
         "final" => Body::Final {
             report: report(a, &mut e, Stage::Final)?,
@@ -228,8 +242,8 @@ fn entry(a: &At<'_>, mut e: EntryJson) -> R<Option<InEntry>> {
             escalation: Escalation {
                 level: a.text(e.level.take(), "level")?,
                 channel: a.text(e.channel.take(), "channel")?,
-                contact: e.contact.take(),
-                reason: e.reason.take(),
+                contact: a.opt_text(e.contact.take(), "contact")?,
+                reason: a.opt_text(e.reason.take(), "reason")?,
             },
         },
         "reclassification" => return Ok(None),
@@ -240,21 +254,21 @@ fn entry(a: &At<'_>, mut e: EntryJson) -> R<Option<InEntry>> {
                 reason: a.text(e.reason.take(), "reason")?,
                 changes: Changes {
                     at: a.opt_time(c.at, "changes.at")?,
-                    title: c.title,
-                    kind: c.kind,
+                    title: a.opt_text(c.title, "changes.title")?,
+                    kind: a.opt_text(c.kind, "changes.kind")?,
                     occurred: a.opt_time(c.occurred, "changes.occurred")?,
                     known: a.opt_time(c.known, "changes.known")?,
-                    location: c.location,
-                    unit: c.unit,
-                    severity: c.severity,
-                    text: c.text,
-                    measures: c.measures,
+                    location: a.opt_text(c.location, "changes.location")?,
+                    unit: a.opt_text(c.unit, "changes.unit")?,
+                    severity: a.opt_text(c.severity, "changes.severity")?,
+                    text: a.opt_text(c.text, "changes.text")?,
+                    measures: a.opt_text(c.measures, "changes.measures")?,
                     figures: c.figures.unwrap_or_default(),
                     cause: a.cause(c.cause, "changes.cause")?,
-                    level: c.level,
-                    channel: c.channel,
-                    contact: c.contact,
-                    reason: c.reason,
+                    level: a.opt_text(c.level, "changes.level")?,
+                    channel: a.opt_text(c.channel, "changes.channel")?,
+                    contact: a.opt_text(c.contact, "changes.contact")?,
+                    reason: a.opt_text(c.reason, "changes.reason")?,
                 },
             }
         }
@@ -271,8 +285,13 @@ fn entry(a: &At<'_>, mut e: EntryJson) -> R<Option<InEntry>> {
         n: a.need(e.n, "n", "a whole number")?,
         at,
         recorded: a.opt_time(e.recorded.take(), "recorded")?.unwrap_or(at),
-        by: e.by.take().unwrap_or_else(|| "import".to_owned()),
-        os_user: e.os_user.take().unwrap_or_default(),
+        by: a
+            .opt_text(e.by.take(), "by")?
+            .unwrap_or_else(|| "import".to_owned()),
+        os_user: match e.os_user.take().filter(|u| !u.is_empty()) {
+            Some(u) => a.clean(&u, "os_user")?,
+            None => String::new(),
+        },
         simulated: e.simulated_clock.unwrap_or(false),
         body,
     }))

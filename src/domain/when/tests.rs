@@ -132,3 +132,17 @@ fn since_takes_durations_and_times() {
         Some(at("2026-03-01T08:00:00+08:00"))
     );
 }
+
+#[test]
+fn durations_beyond_the_calendar_are_refused_not_a_panic() {
+    // Found by the time_parser fuzz target.
+    for input in [
+        "9999999999999999d ago",
+        "99999999999999h ago",
+        "106751991167301d ago",
+        "9999999999999999999m ago",
+    ] {
+        assert!(p(input).is_err(), "{input}");
+    }
+    assert!(parse_since("9999999999999d", now(), sh()).is_err());
+}
