@@ -531,3 +531,64 @@ fn who_acted_is_recorded_with_the_os_user() {
     assert_eq!(v["entries"][1]["by"], json!("李值班"));
     assert_eq!(v["entries"][1]["os_user"], json!("duty"));
 }
+
+#[test]
+fn global_flags_work_before_or_after_the_command() {
+    let env = TestEnv::new();
+    env.file(&[]);
+    let after = env.ok(&["check", "--format", "json", "--lang", "en"]);
+    let before = env.ok(&["--format", "json", "--lang", "en", "check"]);
+    assert_eq!(after, before);
+    assert!(after.trim_start().starts_with('{'));
+}
+
+#[test]
+fn writing_commands_speak_json_for_scripts() {
+    let env = TestEnv::new();
+    let (code, v) = env.json(&[
+        "file",
+        "--title",
+        "燃气泄漏",
+        "--kind",
+        "gas",
+        "--occurred",
+        "14:05",
+        "--location",
+        "某路",
+        "--unit",
+        "某局",
+        "--facts",
+        "泄漏",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(v["incident"]["id"], json!("20260310-001"));
+    assert_eq!(v["recorded"], json!([1]));
+    assert_eq!(v["steps"][0]["step"], json!("leader-in-charge"));
+    assert_eq!(v["findings"][0]["kind"], json!("incomplete"));
+}
+
+#[test]
+fn edit_opens_the_editor_for_the_long_texts() {
+    let mut env = TestEnv::new();
+    let editor = env.path("fake-editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf '# ignored\\n## facts\\n储罐泄漏，\\n现场有异味\\n\\n## measures\\n已疏散\\n' > \"$1\"\n",
+    )
+    .expect("written");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    env.env("EDITOR", editor.to_str().expect("utf-8"));
+    let id = env.file(&["--facts", "--measures", "--edit"]);
+    let (_, v) = env.json(&["show", &id]);
+    assert_eq!(v["entries"][0]["facts"], json!("储罐泄漏，\n现场有异味"));
+    assert_eq!(v["entries"][0]["measures"], json!("已疏散"));
+    let mut no_editor = env.cmd(&["update", &id, "--edit"]);
+    no_editor.env_remove("EDITOR");
+    let out = no_editor.output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--edit needs an editor"));
+}
