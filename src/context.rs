@@ -60,61 +60,21 @@ pub struct Ctx {
     pub temp_dir: PathBuf,
     pub argv: Vec<String>,
     pub editor: Option<String>,
+    /// The rules loaded so far (filled on demand).
+    pub rules_cache: RulesCache,
+}
+
+/// Rules loaded on first use: the current ones, and those incidents are pinned to by hash.
+#[derive(Debug, Default)]
+pub struct RulesCache {
     current: OnceCell<Loaded>,
     pinned: RefCell<HashMap<String, Rc<Rules>>>,
 }
 
-/// The parts of a [`Ctx`] that `lib::run` reads from the process.
-#[derive(Debug)]
-pub struct Process {
-    pub now: Instant,
-    pub simulated: bool,
-    pub db: PathBuf,
-    pub rules_source: RulesSource,
-    pub user: String,
-    pub os_user: String,
-    pub format: Option<Format>,
-    pub lang: Lang,
-    pub color: bool,
-    pub interactive: bool,
-    pub width: Option<u16>,
-    pub stdout_tty: bool,
-    pub stderr_tty: bool,
-    pub drafts_dir: PathBuf,
-    /// Where drafts go when the drafts directory cannot be written.
-    pub temp_dir: PathBuf,
-    pub argv: Vec<String>,
-    pub editor: Option<String>,
-}
-
 impl Ctx {
-    pub fn new(p: Process) -> Ctx {
-        Ctx {
-            now: p.now,
-            simulated: p.simulated,
-            db: p.db,
-            rules_source: p.rules_source,
-            user: p.user,
-            os_user: p.os_user,
-            format: p.format,
-            lang: p.lang,
-            color: p.color,
-            interactive: p.interactive,
-            width: p.width,
-            stdout_tty: p.stdout_tty,
-            stderr_tty: p.stderr_tty,
-            drafts_dir: p.drafts_dir,
-            temp_dir: p.temp_dir,
-            argv: p.argv,
-            editor: p.editor,
-            current: OnceCell::new(),
-            pinned: RefCell::new(HashMap::new()),
-        }
-    }
-
     /// The rules in force now (`--rules`, `./reporting-rules.toml`, or the built-in ones).
     pub fn rules(&self) -> Result<&Loaded> {
-        if let Some(l) = self.current.get() {
+        if let Some(l) = self.rules_cache.current.get() {
             return Ok(l);
         }
         let loaded = match &self.rules_source {
@@ -140,15 +100,20 @@ impl Ctx {
                 }
             }
         };
-        Ok(self.current.get_or_init(|| loaded))
+        Ok(self.rules_cache.current.get_or_init(|| loaded))
     }
 
     /// The rules an incident is pinned to, from the database.
     pub fn pinned(&self, tx: &Tx<'_>, hash: &str) -> Result<Rc<Rules>> {
-        if let Some(r) = self.pinned.borrow().get(hash) {
+        if let Some(r) = self.rules_cache.pinned.borrow().get(hash) {
             return Ok(Rc::clone(r));
         }
-        let rules = match self.current.get().filter(|l| l.rules.hash == hash) {
+        let rules = match self
+            .rules_cache
+            .current
+            .get()
+            .filter(|l| l.rules.hash == hash)
+        {
             Some(l) => Rc::clone(&l.rules),
             None => {
                 let text = tx.rules_text(hash)?.with_context(|| {
@@ -161,10 +126,20 @@ impl Ctx {
                 Rc::new(Rules::parse(&text, &format!("stored rules {short}"))?)
             }
         };
-        self.pinned
+        self.rules_cache
+            .pinned
             .borrow_mut()
             .insert(hash.to_owned(), Rc::clone(&rules));
         Ok(rules)
+    }
+
+    /// How tables are laid out on this output.
+    pub fn layout(&self) -> crate::render::table::Layout {
+        crate::render::table::Layout {
+            width: self.width,
+            tty: self.stdout_tty,
+            color: self.color,
+        }
     }
 
     /// The output format, checked against what the command writes.

@@ -27,7 +27,7 @@ use chrono::{DateTime, Utc};
 use clap::Parser;
 
 use crate::cli::{Cli, ColorChoice};
-use crate::context::{Ctx, Process, RulesSource};
+use crate::context::{Ctx, RulesCache, RulesSource};
 use crate::error::{Exit, UsageError};
 use crate::i18n::{Lang, pick};
 
@@ -100,7 +100,7 @@ pub fn run() -> i32 {
     };
     let width = env("COLUMNS").and_then(|c| c.trim().parse::<u16>().ok());
 
-    let ctx = Ctx::new(Process {
+    let ctx = Ctx {
         now,
         simulated,
         db,
@@ -121,7 +121,8 @@ pub fn run() -> i32 {
             .map(|a| a.to_string_lossy().into_owned())
             .collect(),
         editor: env("VISUAL").or_else(|| env("EDITOR")),
-    });
+        rules_cache: RulesCache::default(),
+    };
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -191,11 +191,7 @@ pub fn summary<'a>(findings: impl Iterator<Item = &'a Finding>) -> Value {
 }
 
 fn print_table(ctx: &Ctx, out: &mut dyn Write, judged: &[Judged], at: Instant) -> Result<()> {
-    let layout = table::Layout {
-        width: ctx.width,
-        tty: ctx.stdout_tty,
-        color: ctx.color,
-    };
+    let layout = ctx.layout();
     let tz = judged.first().map_or(chrono_tz::UTC, |j| j.rules.tz);
     let shown = short(tz, at);
     writeln!(out, "{}", crate::msg!("As of {shown}:", "截至 {shown}："))?;

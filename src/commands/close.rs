@@ -105,14 +105,8 @@ pub fn report(
         Some(t) => parse_when(t, ctx.now, rules.tz).map_err(refuse)?,
         None => ctx.now,
     };
-    if let Some(s) = &severity
-        && rules.severity_index(s).is_none()
-    {
-        let list = rules.list_severities();
-        return Err(crate::error::refuse(crate::msg!(
-            "unknown severity `{s}`; the severities are: {list}",
-            "未知的事故等级“{s}”；可用的等级：{list}"
-        )));
+    if let Some(s) = &severity {
+        rules.known_severity(s).map_err(refuse)?;
     }
     let report = flags.report(text.clone(), &rules)?;
     let body = match stage {

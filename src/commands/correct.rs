@@ -190,14 +190,8 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             "没有要更正的内容：请给出更正后的字段，例如 --at 14:12 或 --deaths 1"
         )));
     }
-    if let Some(s) = &changes.severity
-        && rules.severity_index(s).is_none()
-    {
-        let list = rules.list_severities();
-        return Err(refuse(msg!(
-            "unknown severity `{s}`; the severities are: {list}",
-            "未知的事故等级“{s}”；可用的等级：{list}"
-        )));
+    if let Some(s) = &changes.severity {
+        rules.known_severity(s).map_err(refuse)?;
     }
     let body = Body::Correction {
         corrects: n,

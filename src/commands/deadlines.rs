@@ -78,11 +78,7 @@ pub fn print(ctx: &Ctx, rec: &Recorded, at: Instant, out: &mut dyn Write) -> Res
     for f in &caused {
         writeln!(out, "! {}", message(f, rules))?;
     }
-    let layout = table::Layout {
-        width: ctx.width,
-        tty: ctx.stdout_tty,
-        color: ctx.color,
-    };
+    let layout = ctx.layout();
     let mut tbl = table::new(
         layout,
         &[

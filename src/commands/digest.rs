@@ -117,11 +117,7 @@ fn print_tables(
     out: &mut dyn Write,
 ) -> Result<()> {
     let tz = rules.tz;
-    let layout = table::Layout {
-        width: ctx.width,
-        tty: ctx.stdout_tty,
-        color: ctx.color,
-    };
+    let layout = ctx.layout();
     let (from, to) = (short(tz, d.window.from), short(tz, d.window.to));
     writeln!(
         out,

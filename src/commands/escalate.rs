@@ -60,24 +60,12 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
         }],
     )?;
     let level = a.level.clone().unwrap_or_default();
-    if rules.level_index(&level).is_none() {
-        let list = rules.list_levels();
-        return Err(refuse(msg!(
-            "unknown level `{level}`; the levels are: {list}",
-            "未知的层级“{level}”；可用的层级：{list}"
-        )));
-    }
+    rules.known_level(&level).map_err(refuse)?;
     let channel = a
         .via
         .clone()
         .unwrap_or_else(|| rules.default_channel.clone());
-    if !rules.channels.contains(&channel) {
-        let list = rules.channels.join(", ");
-        return Err(refuse(msg!(
-            "unknown channel `{channel}`; the channels are: {list}",
-            "未知的报送方式“{channel}”；可用的方式：{list}"
-        )));
-    }
+    rules.known_channel(&channel).map_err(refuse)?;
     let at = match &a.at {
         Some(t) => parse_when(t, ctx.now, rules.tz).map_err(refuse)?,
         None => ctx.now,

@@ -129,21 +129,9 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
         None => at,
     };
     let kind = take(&a.kind);
-    if rules.kind(&kind).is_none() {
-        let list = rules.list_kinds();
-        return Err(refuse(msg!(
-            "unknown kind `{kind}`; the kinds are: {list}",
-            "未知的事件类型“{kind}”；可用的类型：{list}"
-        )));
-    }
-    if let Some(s) = &a.severity
-        && rules.severity_index(s).is_none()
-    {
-        let list = rules.list_severities();
-        return Err(refuse(msg!(
-            "unknown severity `{s}`; the severities are: {list}",
-            "未知的事故等级“{s}”；可用的等级：{list}"
-        )));
+    rules.known_kind(&kind).map_err(refuse)?;
+    if let Some(s) = &a.severity {
+        rules.known_severity(s).map_err(refuse)?;
     }
     let facts = clean_text("--facts", &take(&a.facts)).map_err(refuse)?;
     let body = Body::Initial {

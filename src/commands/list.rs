@@ -53,23 +53,11 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         )));
     }
     let rules = &ctx.rules()?.rules;
-    if let Some(s) = &a.severity
-        && rules.severity_index(s).is_none()
-    {
-        let list = rules.list_severities();
-        return Err(refuse(msg!(
-            "unknown severity `{s}`; the severities are: {list}",
-            "未知的事故等级“{s}”；可用的等级：{list}"
-        )));
+    if let Some(s) = &a.severity {
+        rules.known_severity(s).map_err(refuse)?;
     }
-    if let Some(k) = &a.kind
-        && rules.kind(k).is_none()
-    {
-        let list = rules.list_kinds();
-        return Err(refuse(msg!(
-            "unknown kind `{k}`; the kinds are: {list}",
-            "未知的事件类型“{k}”；可用的类型：{list}"
-        )));
+    if let Some(k) = &a.kind {
+        rules.known_kind(k).map_err(refuse)?;
     }
     let filter = ListFilter {
         open: if a.open {
@@ -110,11 +98,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             w.flush()?;
         }
         _ => {
-            let layout = table::Layout {
-                width: ctx.width,
-                tty: ctx.stdout_tty,
-                color: ctx.color,
-            };
+            let layout = ctx.layout();
             let mut t = table::new(
                 layout,
                 &[

@@ -154,17 +154,7 @@ pub fn new_entry(n: u32, at: Instant, stamp: &Stamp, body: Body) -> Entry {
 }
 
 fn store(tx: &Tx<'_>, id: &str, e: &Entry) -> Result<Entry> {
-    tx.append(&NewEntry {
-        incident: id,
-        n: e.n,
-        at: e.at,
-        recorded: e.recorded,
-        by: &e.by,
-        os_user: &e.os_user,
-        imported: e.imported,
-        simulated: e.simulated,
-        body: &e.body,
-    })
+    tx.append(&NewEntry::of(id, e))
 }
 
 /// Appends an entry to incident `id` (and a reclassification if the severity changes).

@@ -82,13 +82,7 @@ impl ReportFlags {
                 )));
             };
             let name = name.trim();
-            if !rules.knows_figure(name) {
-                let list = rules.figure_names().join(", ");
-                return Err(refuse(msg!(
-                    "unknown figure `{name}`; the figures are: {list}",
-                    "未知的统计项“{name}”；可用的统计项：{list}"
-                )));
-            }
+            rules.known_figure(name).map_err(refuse)?;
             let v = if name == "direct_loss" {
                 parse_amount(value).map_err(refuse)?
             } else {

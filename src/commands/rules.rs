@@ -96,11 +96,7 @@ fn timing(rules: &Rules, c: &Clock) -> String {
 }
 
 fn print_tables(ctx: &Ctx, rules: &Rules, out: &mut dyn Write) -> Result<()> {
-    let layout = table::Layout {
-        width: ctx.width,
-        tty: ctx.stdout_tty,
-        color: ctx.color,
-    };
+    let layout = ctx.layout();
     let name = &rules.name;
     let zone = rules.tz.name();
     let (warning, day, bypass) = (

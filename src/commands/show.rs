@@ -78,11 +78,7 @@ fn table_view(
     rules: &Rules,
 ) -> Result<()> {
     let tz = rules.tz;
-    let layout = table::Layout {
-        width: ctx.width,
-        tty: ctx.stdout_tty,
-        color: ctx.color,
-    };
+    let layout = ctx.layout();
     writeln!(out, "{}  {}", s.id, s.title)?;
     let mut facts = table::new(layout, &[]);
     let status = if s.is_open() {

@@ -222,14 +222,11 @@ pub fn replay(
             cause.clone_from(&report.cause);
         }
         let implied = rules.severity_for(|f| figures.get(f).copied(), counts_at(e.at));
-        let declared = match e.body.declared_severity() {
-            Some(id) => Some(
-                rules
-                    .severity_index(id)
-                    .ok_or_else(|| unknown_severity(id, rules))?,
-            ),
-            None => None,
-        };
+        let declared = e
+            .body
+            .declared_severity()
+            .map(|id| rules.known_severity(id))
+            .transpose()?;
         if let Some(d) = declared
             && in_window(e.at)
             && d < implied
@@ -412,14 +409,7 @@ fn first_set<'a>(fields: &[(&'a str, bool)]) -> &'a str {
 
 fn check_header(h: &Header, filed: Instant, rules: &Rules) -> Result<(), Msg> {
     let z = rules.tz;
-    if rules.kind(&h.kind).is_none() {
-        let kind = &h.kind;
-        let list = rules.list_kinds();
-        return Err(msg!(
-            "unknown kind `{kind}`; the kinds are: {list}",
-            "未知的事件类型“{kind}”；可用的类型：{list}"
-        ));
-    }
+    rules.known_kind(&h.kind)?;
     if h.known < h.occurred {
         let (k, o) = (tz::short(z, h.known), tz::short(z, h.occurred));
         return Err(msg!(
@@ -459,35 +449,15 @@ fn check_entry(e: &Effective, h: &Header, filed: Instant, rules: &Rules) -> Resu
         check_report(r, rules)?;
     }
     if let Body::Escalation { escalation } = &e.body {
-        if rules.level_index(&escalation.level).is_none() {
-            let level = &escalation.level;
-            let list = rules.list_levels();
-            return Err(msg!(
-                "unknown level `{level}`; the levels are: {list}",
-                "未知的层级“{level}”；可用的层级：{list}"
-            ));
-        }
-        if !rules.channels.contains(&escalation.channel) {
-            let ch = &escalation.channel;
-            let list = rules.channels.join(", ");
-            return Err(msg!(
-                "unknown channel `{ch}`; the channels are: {list}",
-                "未知的报送方式“{ch}”；可用的方式：{list}"
-            ));
-        }
+        rules.known_level(&escalation.level)?;
+        rules.known_channel(&escalation.channel)?;
     }
     Ok(())
 }
 
 fn check_report(r: &Report, rules: &Rules) -> Result<(), Msg> {
     for (name, value) in &r.figures {
-        if !rules.knows_figure(name) {
-            let list = rules.figure_names().join(", ");
-            return Err(msg!(
-                "unknown figure `{name}`; the figures are: {list}",
-                "未知的统计项“{name}”；可用的统计项：{list}"
-            ));
-        }
+        rules.known_figure(name)?;
         if *value < 0 {
             return Err(msg!(
                 "figure `{name}` is {value}: figures cannot be negative",
@@ -505,14 +475,6 @@ fn falls(n: u32, declared: SevIdx, current: SevIdx, rules: &Rules) -> Msg {
     msg!(
         "entry {n} declares {did} ({dl}), below the incident's current severity {cid} ({cl}): severity never falls by a report; if the class was wrong, correct the report that set it (sitrep correct --severity)",
         "第 {n} 条申报等级 {did}（{dl}），低于事件当前等级 {cid}（{cl}）：等级不会因报告而降低；如原等级有误，请更正设定等级的那条记录（sitrep correct --severity）"
-    )
-}
-
-fn unknown_severity(id: &str, rules: &Rules) -> Msg {
-    let list = rules.list_severities();
-    msg!(
-        "unknown severity `{id}`; the severities are: {list}",
-        "未知的事故等级“{id}”；可用的等级：{list}"
     )
 }
 

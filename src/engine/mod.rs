@@ -58,6 +58,19 @@ pub struct StepEval {
     pub status: StepStatus,
 }
 
+impl StepEval {
+    /// A step that does not apply to the incident (yet, or at all).
+    pub fn not_applicable(step: usize) -> StepEval {
+        StepEval {
+            step,
+            clock_start: None,
+            due: None,
+            done: None,
+            status: StepStatus::NotApplicable,
+        }
+    }
+}
+
 /// The kinds of finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FindingKind {

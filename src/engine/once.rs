@@ -27,15 +27,7 @@ pub fn evaluate(h: &History, rules: &Rules, at: Instant, out: &mut Vec<Finding>)
     evals
         .into_iter()
         .enumerate()
-        .map(|(i, e)| {
-            e.unwrap_or(StepEval {
-                step: i,
-                clock_start: None,
-                due: None,
-                done: None,
-                status: StepStatus::NotApplicable,
-            })
-        })
+        .map(|(i, e)| e.unwrap_or(StepEval::not_applicable(i)))
         .collect()
 }
 
@@ -79,13 +71,7 @@ fn eval_step(
             .and_then(|v| v.into_iter().max())
     };
 
-    let mut eval = StepEval {
-        step: i,
-        clock_start: None,
-        due: None,
-        done: None,
-        status: StepStatus::NotApplicable,
-    };
+    let mut eval = StepEval::not_applicable(i);
     let Some(enter) = entered(h, step) else {
         done[i] = Some(None);
         evals[i] = Some(eval);

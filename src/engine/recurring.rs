@@ -24,20 +24,13 @@ pub fn evaluate(
     out: &mut Vec<Finding>,
 ) -> StepEval {
     let step = &rules.steps[i];
-    let not_applicable = StepEval {
-        step: i,
-        clock_start: None,
-        due: None,
-        done: None,
-        status: StepStatus::NotApplicable,
-    };
     let Some(enter) = entered(h, step) else {
-        return not_applicable;
+        return StepEval::not_applicable(i);
     };
-    let from_initial = h.timeline.first().is_some_and(|c| c.at == enter)
-        && h.timeline
-            .first()
-            .is_some_and(|c| c.severity >= step.min_severity && c.severity <= step.max_severity);
+    // Entered with the initial severity: counts from the initial report, not the known time.
+    let from_initial = h.timeline.first().is_some_and(|c| {
+        c.at == enter && c.severity >= step.min_severity && c.severity <= step.max_severity
+    });
     let start = if from_initial { h.filed } else { enter };
     let stop = match (h.left(step.max_severity), h.closed) {
         (Some(a), Some(b)) => Some(a.min(b)),

@@ -25,6 +25,9 @@ pub use calendar::Calendar;
 pub use error::RulesError;
 pub use span::{Span, Unit};
 
+use crate::i18n::Msg;
+use crate::msg;
+
 /// The default rules, the same bytes as the repository's `reporting-rules.toml`.
 pub const DEFAULT_TEXT: &str = include_str!("../../reporting-rules.toml");
 
@@ -335,6 +338,63 @@ impl Rules {
                         .any(|(fig, min)| figures(fig).is_some_and(|v| v >= *min))
             })
             .map_or(0, |(i, _)| i)
+    }
+
+    /// A kind of these rules, or an error that lists them.
+    pub fn known_kind(&self, id: &str) -> Result<&Kind, Msg> {
+        self.kind(id).ok_or_else(|| {
+            let list = self.list_kinds();
+            msg!(
+                "unknown kind `{id}`; the kinds are: {list}",
+                "未知的事件类型“{id}”；可用的类型：{list}"
+            )
+        })
+    }
+
+    /// A severity of these rules, or an error that lists them.
+    pub fn known_severity(&self, id: &str) -> Result<SevIdx, Msg> {
+        self.severity_index(id).ok_or_else(|| {
+            let list = self.list_severities();
+            msg!(
+                "unknown severity `{id}`; the severities are: {list}",
+                "未知的事故等级“{id}”；可用的等级：{list}"
+            )
+        })
+    }
+
+    /// A level of these rules, or an error that lists them.
+    pub fn known_level(&self, id: &str) -> Result<usize, Msg> {
+        self.level_index(id).ok_or_else(|| {
+            let list = self.list_levels();
+            msg!(
+                "unknown level `{id}`; the levels are: {list}",
+                "未知的层级“{id}”；可用的层级：{list}"
+            )
+        })
+    }
+
+    /// A channel of these rules, or an error that lists them.
+    pub fn known_channel(&self, id: &str) -> Result<(), Msg> {
+        if self.channels.iter().any(|c| c == id) {
+            return Ok(());
+        }
+        let list = self.channels.join(", ");
+        Err(msg!(
+            "unknown channel `{id}`; the channels are: {list}",
+            "未知的报送方式“{id}”；可用的方式：{list}"
+        ))
+    }
+
+    /// A figure of these rules, or an error that lists them.
+    pub fn known_figure(&self, name: &str) -> Result<(), Msg> {
+        if self.knows_figure(name) {
+            return Ok(());
+        }
+        let list = self.figure_names().join(", ");
+        Err(msg!(
+            "unknown figure `{name}`; the figures are: {list}",
+            "未知的统计项“{name}”；可用的统计项：{list}"
+        ))
     }
 
     /// "id (label)" lists for error messages that say what is allowed.

@@ -24,6 +24,23 @@ pub struct NewEntry<'a> {
     pub body: &'a Body,
 }
 
+impl<'a> NewEntry<'a> {
+    /// The entry to store for `e`, an entry of incident `incident` built in memory.
+    pub fn of(incident: &'a str, e: &'a Entry) -> NewEntry<'a> {
+        NewEntry {
+            incident,
+            n: e.n,
+            at: e.at,
+            recorded: e.recorded,
+            by: &e.by,
+            os_user: &e.os_user,
+            imported: e.imported,
+            simulated: e.simulated,
+            body: &e.body,
+        }
+    }
+}
+
 const COLUMNS: &str =
     "n, at, recorded, by, os_user, imported, simulated, hash, body, incident, type";
 

@@ -385,7 +385,26 @@ fn three(env: &TestEnv) -> String {
     id
 }
 
-const DROP: &str = "DROP TRIGGER entries_no_update; DROP TRIGGER entries_no_delete; DROP TRIGGER entries_in_sequence;";
+/// Drops the entries' guard triggers, as someone tampering with the file would; returns the SQL
+/// that puts them back.
+fn drop_guards(c: &Connection) -> String {
+    let sql: Vec<String> = c
+        .prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'entries'",
+        )
+        .expect("q")
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .expect("rows")
+        .map(|r| r.expect("row"))
+        .map(|(name, create)| {
+            c.execute_batch(&format!("DROP TRIGGER {name}"))
+                .expect("dropped");
+            create
+        })
+        .collect();
+    assert_eq!(sql.len(), 3, "three guard triggers on entries");
+    sql.join(";\n") + ";"
+}
 
 #[test]
 fn tamper_detect_names_the_first_bad_entry() {
@@ -435,7 +454,7 @@ fn tamper_detect_names_the_first_bad_entry() {
         let env = TestEnv::new();
         let id = three(&env);
         let c = Connection::open(&env.db).expect("opens");
-        c.execute_batch(DROP).expect("dropped");
+        drop_guards(&c);
         c.execute_batch(sql).expect("tampered");
         drop(c);
         let r = env.run(&["verify"]);
@@ -468,7 +487,7 @@ fn a_rewritten_chain_is_caught_by_an_earlier_head() {
         .to_owned();
     // Edit an entry, then rehash everything after it, as an attacker who knows the scheme would.
     let c = Connection::open(&env.db).expect("opens");
-    c.execute_batch(DROP).expect("dropped");
+    let guards = drop_guards(&c);
     c.execute_batch("UPDATE entries SET by = '别人' WHERE n = 2")
         .expect("edited");
     struct Row {
@@ -531,8 +550,7 @@ fn a_rewritten_chain_is_caught_by_an_earlier_head() {
         .expect("rehashed");
         prev = hash;
     }
-    c.execute_batch(include_str!("restore_triggers.sql"))
-        .expect("restored");
+    c.execute_batch(&guards).expect("restored");
     drop(c);
     let plain = env.run(&["verify"]);
     assert_eq!(
@@ -550,5 +568,40 @@ fn a_rewritten_chain_is_caught_by_an_earlier_head() {
     );
     println!(
         "tamper-detect (rehash): a rewritten chain verifies alone and fails against the earlier head"
+    );
+}
+
+#[test]
+fn a_truncated_tail_is_caught_by_an_earlier_head() {
+    let env = TestEnv::new();
+    three(&env);
+    let out = env.ok(&["verify"]);
+    let head = out
+        .lines()
+        .find_map(|l| l.strip_prefix("head: "))
+        .expect("head")
+        .to_owned();
+    let c = Connection::open(&env.db).expect("opens");
+    let guards = drop_guards(&c);
+    c.execute_batch("DELETE FROM entries WHERE seq = 4")
+        .expect("truncated");
+    c.execute_batch(&guards).expect("restored");
+    drop(c);
+    let plain = env.run(&["verify"]);
+    assert_eq!(
+        plain.code, 0,
+        "a clean truncation passes the chain check alone:\n{}",
+        plain.stdout
+    );
+    let r = env.run(&["verify", "--head", &head]);
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stdout
+            .contains(&format!("the chain does NOT contain {head}")),
+        "{}",
+        r.stdout
+    );
+    println!(
+        "tamper-detect (truncation): a chain cut at its tail verifies alone and fails against the earlier head"
     );
 }

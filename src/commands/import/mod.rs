@@ -204,20 +204,7 @@ fn write_incident(
         .map_err(storage)?;
     for e in &entries {
         let stored = tx
-            .append_after(
-                head,
-                &NewEntry {
-                    incident: &id_text,
-                    n: e.n,
-                    at: e.at,
-                    recorded: e.recorded,
-                    by: &e.by,
-                    os_user: &e.os_user,
-                    imported: e.imported,
-                    simulated: e.simulated,
-                    body: &e.body,
-                },
-            )
+            .append_after(head, &NewEntry::of(&id_text, e))
             .map_err(storage)?;
         *head = (head.0 + 1, stored.hash);
     }
