@@ -78,7 +78,11 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             "{}",
             serde_json::to_string_pretty(&rd::to_json(&digest, &rules))?
         )?,
-        Format::Markdown => write!(out, "{}", rd::to_markdown(&digest, &rules))?,
+        Format::Markdown => write!(
+            out,
+            "{}",
+            crate::render::digest_md::to_markdown(&digest, &rules)
+        )?,
         Format::Csv => rd::write_csv(&digest, out, a.bom)?,
         Format::Table => print_tables(ctx, &digest, &rules, out)?,
     }

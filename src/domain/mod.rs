@@ -6,6 +6,7 @@ pub mod amount;
 pub mod id;
 pub mod model;
 pub mod replay;
+mod stored;
 pub mod summary;
 pub mod text;
 pub mod when;

@@ -14,7 +14,7 @@
 //!   times in order, known names, one initial report first, nothing reported after the final
 //!   one, a declared severity no lower than the figures imply (不瞒报).
 
-use super::model::{Body, Cause, Changes, Entry, EntryType, Figures, Header, Instant, Report};
+use super::model::{Body, Cause, Entry, EntryType, Figures, Header, Instant, Report};
 use crate::i18n::Msg;
 use crate::msg;
 use crate::rules::{Rules, SevIdx};
@@ -140,7 +140,7 @@ pub fn replay(
                 .iter_mut()
                 .find(|t| t.n == *corrects)
                 .ok_or_else(|| no_such_entry(*corrects, e.n))?;
-            apply(target, changes, e.n)?;
+            correct::apply(target, changes, e.n)?;
         }
         eff.push(Effective {
             n: e.n,
@@ -282,131 +282,6 @@ fn no_such_entry(target: u32, by: u32) -> Msg {
     )
 }
 
-/// Applies one correction to its target.
-fn apply(target: &mut Effective, c: &Changes, by: u32) -> Result<(), Msg> {
-    let n = target.n;
-    let ty = target.body.entry_type().as_str();
-    let refuse = |field: &str| {
-        msg!(
-            "entry {n} is {ty}, which has no `{field}` to correct",
-            "第 {n} 条是 {ty}，没有可更正的“{field}”"
-        )
-    };
-    if matches!(
-        target.body,
-        Body::Correction { .. } | Body::Reclassification { .. }
-    ) {
-        return Err(msg!(
-            "entry {n} is a {ty}, which cannot be corrected: correct the entry it is about instead",
-            "第 {n} 条是 {ty}，不能更正：请更正它所涉及的那条记录"
-        ));
-    }
-    if let Some(at) = c.at {
-        target.at = at;
-    }
-    let header_change = header_only(c) || c.severity.is_some();
-    match &mut target.body {
-        Body::Followup { severity, .. } if c.severity.is_some() && !header_only(c) => {
-            severity.clone_from(&c.severity);
-        }
-        Body::Initial {
-            header, severity, ..
-        } => {
-            set(&mut header.title, &c.title);
-            set(&mut header.kind, &c.kind);
-            set(&mut header.location, &c.location);
-            set(&mut header.unit, &c.unit);
-            if let Some(t) = c.occurred {
-                header.occurred = t;
-            }
-            if let Some(t) = c.known {
-                header.known = t;
-            }
-            if c.severity.is_some() {
-                severity.clone_from(&c.severity);
-            }
-        }
-        _ if header_change => {
-            let field = first_set(&[
-                ("title", c.title.is_some()),
-                ("kind", c.kind.is_some()),
-                ("occurred", c.occurred.is_some()),
-                ("known", c.known.is_some()),
-                ("location", c.location.is_some()),
-                ("unit", c.unit.is_some()),
-                ("severity", c.severity.is_some()),
-            ]);
-            return Err(refuse(field));
-        }
-        _ => {}
-    }
-    let report_change =
-        c.text.is_some() || c.measures.is_some() || !c.figures.is_empty() || c.cause.is_some();
-    let escalation_change =
-        c.level.is_some() || c.channel.is_some() || c.contact.is_some() || c.reason.is_some();
-    match &mut target.body {
-        Body::Initial { report, .. } | Body::Followup { report, .. } | Body::Final { report } => {
-            if escalation_change {
-                return Err(refuse(if c.level.is_some() {
-                    "level"
-                } else {
-                    "channel/contact/reason"
-                }));
-            }
-            apply_report(report, c);
-        }
-        Body::Escalation { escalation } => {
-            if report_change {
-                return Err(refuse("text/measures/figures/cause"));
-            }
-            set(&mut escalation.level, &c.level);
-            set(&mut escalation.channel, &c.channel);
-            if c.contact.is_some() {
-                escalation.contact.clone_from(&c.contact);
-            }
-            if c.reason.is_some() {
-                escalation.reason.clone_from(&c.reason);
-            }
-        }
-        _ => {}
-    }
-    target.corrected_by.push(by);
-    Ok(())
-}
-
-/// Whether a correction changes the incident's own facts (only an initial report has them).
-fn header_only(c: &Changes) -> bool {
-    c.title.is_some()
-        || c.kind.is_some()
-        || c.occurred.is_some()
-        || c.known.is_some()
-        || c.location.is_some()
-        || c.unit.is_some()
-}
-
-fn apply_report(report: &mut Report, c: &Changes) {
-    set(&mut report.text, &c.text);
-    if c.measures.is_some() {
-        report.measures.clone_from(&c.measures);
-    }
-    report
-        .figures
-        .extend(c.figures.iter().map(|(k, v)| (k.clone(), *v)));
-    if c.cause.is_some() {
-        report.cause.clone_from(&c.cause);
-    }
-}
-
-fn set(field: &mut String, value: &Option<String>) {
-    if let Some(v) = value {
-        field.clone_from(v);
-    }
-}
-
-fn first_set<'a>(fields: &[(&'a str, bool)]) -> &'a str {
-    fields.iter().find(|(_, s)| *s).map_or("", |(f, _)| f)
-}
-
 fn check_header(h: &Header, filed: Instant, rules: &Rules) -> Result<(), Msg> {
     let z = rules.tz;
     rules.known_kind(&h.kind)?;
@@ -495,6 +370,8 @@ fn concealed(declared: SevIdx, implied: SevIdx, figures: &Figures, rules: &Rules
         "申报等级 {did}（{dl}）低于伤亡损失数字对应的等级：{met}，至少应为 {iid}（{il}）；请申报 {iid} 或更高，或不填 --severity。未作任何记录"
     )
 }
+
+mod correct;
 
 #[cfg(test)]
 mod tests;

@@ -11,6 +11,7 @@
 
 pub mod csv;
 pub mod digest;
+pub mod digest_md;
 pub mod finding;
 pub mod json;
 pub mod markdown;

@@ -15,6 +15,7 @@ mod error;
 mod raw;
 mod span;
 mod validate;
+mod validate_steps;
 
 use std::collections::BTreeMap;
 
