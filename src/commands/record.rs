@@ -249,7 +249,13 @@ pub fn file_new(
     let entries = vec![new_entry(1, at, stamp, body)];
     let history = replay(&entries, &rules, None)
         .map_err(refuse)?
-        .context("the initial report was not replayed")?;
+        .with_context(|| {
+            // `replay` of a non-empty history as of no moment always yields one.
+            msg!(
+                "the new incident could not be replayed: this is a bug in sitrep, please report it",
+                "新事件无法回放：这是 sitrep 的缺陷，请报告"
+            )
+        })?;
     let date = tz::local(rules.tz, history.header.known).date();
     let day = IncidentId::day(date);
     let id = match id {

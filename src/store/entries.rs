@@ -207,7 +207,7 @@ fn row_to_entry(r: &Row<'_>) -> rusqlite::Result<Loaded> {
     let text: String = r.get(8)?;
     let ty: String = r.get(10)?;
     let body = EntryType::parse(&ty)
-        .context("unknown entry type")
+        .with_context(|| msg!("unknown entry type `{ty}`", "未知的记录类别“{ty}”"))
         .and_then(|ty| Ok(Body::from_stored(ty, &text)?))
         .with_context(|| {
         msg!(
