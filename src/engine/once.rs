@@ -19,127 +19,130 @@ use crate::rules::{Anchor, Clock, Duty, Rules, Span, Step};
 
 /// Evaluates every one-time step; recurring steps get a placeholder the caller replaces.
 pub fn evaluate(h: &History, rules: &Rules, at: Instant, out: &mut Vec<Finding>) -> Vec<StepEval> {
-    let mut done: Vec<Option<Option<Instant>>> = vec![None; rules.steps.len()];
-    let mut evals: Vec<Option<StepEval>> = vec![None; rules.steps.len()];
+    let mut once = Once {
+        h,
+        rules,
+        at,
+        evals: vec![None; rules.steps.len()],
+        out,
+    };
     for i in 0..rules.steps.len() {
-        eval_step(h, rules, at, i, &mut done, &mut evals, out);
+        once.step(i);
     }
-    evals
+    once.evals
         .into_iter()
         .enumerate()
         .map(|(i, e)| e.unwrap_or(StepEval::not_applicable(i)))
         .collect()
 }
 
-/// Evaluates step `i` (and, first, the steps it is anchored on); returns when it was done.
-fn eval_step(
-    h: &History,
-    rules: &Rules,
+/// The evaluation in progress: each step evaluated once, on demand, since a step's clock may
+/// wait for another step's completion.
+struct Once<'a> {
+    h: &'a History,
+    rules: &'a Rules,
     at: Instant,
-    i: usize,
-    done: &mut Vec<Option<Option<Instant>>>,
-    evals: &mut Vec<Option<StepEval>>,
-    out: &mut Vec<Finding>,
-) -> Option<Instant> {
-    if let Some(d) = done[i] {
-        return d;
-    }
-    let step = &rules.steps[i];
-    let Clock::Once {
-        from,
-        within,
-        no_later_than,
-    } = &step.clock
-    else {
-        done[i] = Some(None);
-        return None;
-    };
-    // Rules are validated acyclic, so this recursion terminates.
-    let anchor_time = |anchors: &[Anchor],
-                       done: &mut Vec<Option<Option<Instant>>>,
-                       evals: &mut Vec<Option<StepEval>>,
-                       out: &mut Vec<Finding>|
-     -> Option<Instant> {
-        anchors
-            .iter()
-            .map(|a| match a {
-                Anchor::Occurred => Some(h.header.occurred),
-                Anchor::Known => Some(h.header.known),
-                Anchor::Step(j) => eval_step(h, rules, at, *j, done, evals, out),
-            })
-            .collect::<Option<Vec<_>>>()
-            .and_then(|v| v.into_iter().max())
-    };
+    evals: Vec<Option<StepEval>>,
+    out: &'a mut Vec<Finding>,
+}
 
-    let mut eval = StepEval::not_applicable(i);
-    let Some(enter) = entered(h, step) else {
-        done[i] = Some(None);
-        evals[i] = Some(eval);
-        return None;
-    };
-    let anchor = anchor_time(from, done, evals, out);
-    let limits: Vec<Option<Instant>> = no_later_than
-        .iter()
-        .map(|(anchors, span)| {
-            anchor_time(anchors, done, evals, out).map(|t| after(*span, t, rules))
-        })
-        .collect();
-    let Some(anchor) = anchor else {
-        // The anchor step is not done: no clock yet.
-        eval.status = if h.is_open() {
-            StepStatus::Pending
-        } else {
-            out.push(skipped_omitted(step, rules, None));
-            StepStatus::Skipped
+impl Once<'_> {
+    /// Evaluates step `i` (and, first, the steps it is anchored on); returns when it was done.
+    fn step(&mut self, i: usize) -> Option<Instant> {
+        if let Some(e) = &self.evals[i] {
+            return e.done;
+        }
+        let (h, rules, at) = (self.h, self.rules, self.at);
+        let step = &rules.steps[i];
+        let mut eval = StepEval::not_applicable(i);
+        let (
+            Clock::Once {
+                from,
+                within,
+                no_later_than,
+            },
+            Some(enter),
+        ) = (&step.clock, entered(h, step))
+        else {
+            // Recurring (evaluated elsewhere), or not applicable to this incident.
+            self.evals[i] = Some(eval);
+            return None;
         };
-        done[i] = Some(None);
-        evals[i] = Some(eval);
-        return None;
-    };
+        let anchor = self.anchor_time(from);
+        let limits: Vec<Option<Instant>> = no_later_than
+            .iter()
+            .map(|(anchors, span)| self.anchor_time(anchors).map(|t| after(*span, t, rules)))
+            .collect();
+        let Some(anchor) = anchor else {
+            // The anchor step is not done: no clock yet.
+            eval.status = if h.is_open() {
+                StepStatus::Pending
+            } else {
+                self.out.push(skipped_omitted(step, rules, None));
+                StepStatus::Skipped
+            };
+            self.evals[i] = Some(eval);
+            return None;
+        };
 
-    let start = anchor.max(enter);
-    let due = limits
-        .into_iter()
-        .flatten()
-        .fold(after(*within, start, rules), Instant::min);
-    let completion = first_match(h, rules, &step.duty, start);
-    eval.clock_start = Some(start);
-    eval.due = Some(due);
-    eval.done = completion;
-    eval.status = match completion {
-        Some(d) if d <= due => StepStatus::Done,
-        Some(d) => {
-            let mut f = finding(FindingKind::Late, step, rules);
-            f.due = Some(due);
-            f.done = Some(d);
-            f.minutes = Some(minutes_up(due, d));
-            out.push(f);
-            StepStatus::Late
-        }
-        None if !h.is_open() => {
-            out.push(skipped_omitted(step, rules, Some(due)));
-            StepStatus::Skipped
-        }
-        None if at > due => {
-            let mut f = finding(FindingKind::Overdue, step, rules);
-            f.due = Some(due);
-            f.minutes = Some(minutes_up(due, at));
-            out.push(f);
-            StepStatus::Overdue
-        }
-        None => {
-            if after(rules.warning, at, rules) >= due {
-                let mut f = finding(FindingKind::DueSoon, step, rules);
+        let start = anchor.max(enter);
+        let due = limits
+            .into_iter()
+            .flatten()
+            .fold(after(*within, start, rules), Instant::min);
+        let completion = first_match(h, rules, &step.duty, start);
+        eval.clock_start = Some(start);
+        eval.due = Some(due);
+        eval.done = completion;
+        eval.status = match completion {
+            Some(d) if d <= due => StepStatus::Done,
+            Some(d) => {
+                let mut f = finding(FindingKind::Late, step, rules);
                 f.due = Some(due);
-                f.minutes = Some(minutes_down(at, due));
-                out.push(f);
+                f.done = Some(d);
+                f.minutes = Some(minutes_up(due, d));
+                self.out.push(f);
+                StepStatus::Late
             }
-            StepStatus::Pending
+            None if !h.is_open() => {
+                self.out.push(skipped_omitted(step, rules, Some(due)));
+                StepStatus::Skipped
+            }
+            None if at > due => {
+                let mut f = finding(FindingKind::Overdue, step, rules);
+                f.due = Some(due);
+                f.minutes = Some(minutes_up(due, at));
+                self.out.push(f);
+                StepStatus::Overdue
+            }
+            None => {
+                if after(rules.warning, at, rules) >= due {
+                    let mut f = finding(FindingKind::DueSoon, step, rules);
+                    f.due = Some(due);
+                    f.minutes = Some(minutes_down(at, due));
+                    self.out.push(f);
+                }
+                StepStatus::Pending
+            }
+        };
+        self.evals[i] = Some(eval);
+        completion
+    }
+
+    /// The latest of the anchors' times, or `None` while an anchor step is not done. Rules are
+    /// validated acyclic, so the recursion through `step` terminates.
+    fn anchor_time(&mut self, anchors: &[Anchor]) -> Option<Instant> {
+        let mut latest = None;
+        for a in anchors {
+            let t = match a {
+                Anchor::Occurred => self.h.header.occurred,
+                Anchor::Known => self.h.header.known,
+                Anchor::Step(j) => self.step(*j)?,
+            };
+            latest = latest.max(Some(t));
         }
-    };
-    done[i] = Some(completion);
-    evals[i] = Some(eval);
-    completion
+        latest
+    }
 }
 
 fn after(span: Span, t: Instant, rules: &Rules) -> Instant {
