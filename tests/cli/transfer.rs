@@ -210,6 +210,28 @@ fn a_bad_line_is_refused_by_number_and_nothing_is_written() {
 }
 
 #[test]
+fn rules_the_database_lacks_are_replaced_by_the_rules_in_force_and_said_so() {
+    let env = ledger();
+    let mut line = lines(&env.ok(&["export"]))[0].clone();
+    line["rules"] = json!("f".repeat(64));
+    let fresh = TestEnv::new();
+    let r = fresh
+        .cmd(&["import", "-"])
+        .write_stdin(format!("{line}\n"))
+        .output()
+        .expect("runs");
+    assert!(r.status.success());
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        err.contains("note: 1 incidents named rules this database does not hold"),
+        "{err}"
+    );
+    let (_, v) = fresh.json(&["show", "20260310-001"]);
+    assert_eq!(v["rules"].as_str().map(str::len), Some(64));
+    assert_ne!(v["rules"], json!("f".repeat(64)));
+}
+
+#[test]
 fn import_reads_standard_input() {
     let env = ledger();
     let exported = env.ok(&["export"]);

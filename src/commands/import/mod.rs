@@ -74,6 +74,8 @@ fn import(ctx: &Ctx, tx: &Tx<'_>, reader: impl BufRead) -> Result<(u64, u64)> {
     let mut incidents = 0u64;
     let mut entries = 0u64;
     let mut stored_rules: HashMap<String, Rc<Rules>> = HashMap::new();
+    // Incidents that named rules this database does not have, pinned to the rules in force.
+    let mut repinned = 0u64;
     let progress = ctx.stderr_tty;
     // The chain's end, carried from one append to the next instead of queried each time.
     let mut head = tx.head()?;
@@ -107,6 +109,9 @@ fn import(ctx: &Ctx, tx: &Tx<'_>, reader: impl BufRead) -> Result<(u64, u64)> {
                 r
             }
         };
+        if !inc.rules.is_empty() && inc.rules != rules.hash {
+            repinned += 1;
+        }
         entries += write_incident(tx, inc, &rules, &mut head).map_err(at_line)?;
         incidents += 1;
         if progress && incidents % 1000 == 0 {
@@ -127,6 +132,18 @@ fn import(ctx: &Ctx, tx: &Tx<'_>, reader: impl BufRead) -> Result<(u64, u64)> {
             msg!(
                 "imported {incidents} incidents",
                 "已导入 {incidents} 起事件"
+            )
+        );
+    }
+    if repinned > 0 {
+        let loaded = ctx.rules()?;
+        let (name, hash) = (&loaded.rules.name, &loaded.rules.hash[..12]);
+        let _ = writeln!(
+            err,
+            "{}",
+            msg!(
+                "note: {repinned} incidents named rules this database does not hold; they are pinned to the rules in force, {name} ({hash})",
+                "注意：{repinned} 起事件所依据的规则不在本数据库中，已按当前规则 {name}（{hash}）处理"
             )
         );
     }
