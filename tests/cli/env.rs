@@ -131,6 +131,15 @@ impl TestEnv {
         out.lines().next().expect("an id line").to_owned()
     }
 
+    /// The chain head `verify` prints.
+    pub fn head(&self) -> String {
+        let out = self.ok(&["verify"]);
+        out.lines()
+            .find_map(|l| l.strip_prefix("head: "))
+            .expect("verify prints the head")
+            .to_owned()
+    }
+
     /// How many entries the database holds (read directly with SQLite).
     pub fn entry_count(&self) -> i64 {
         count(&self.db, "SELECT COUNT(*) FROM entries")

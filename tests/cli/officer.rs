@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::env::TestEnv;
+use crate::env::{TestEnv, file_args};
 
 #[test]
 fn init_creates_a_private_database_once() {
@@ -40,25 +40,7 @@ fn the_default_database_lives_in_the_data_directory() {
 #[test]
 fn file_prints_the_id_then_the_deadlines_running() {
     let env = TestEnv::new();
-    let out = env.ok(&[
-        "file",
-        "--title",
-        "化工厂储罐泄漏",
-        "--kind",
-        "hazardous_chemicals",
-        "--occurred",
-        "14:05",
-        "--known",
-        "14:10",
-        "--location",
-        "开发区化工园",
-        "--unit",
-        "区应急管理局",
-        "--facts",
-        "2号储罐阀门泄漏",
-        "--measures",
-        "疏散周边群众",
-    ]);
+    let out = env.ok(&file_args(&[]));
     let mut lines = out.lines();
     assert_eq!(lines.next(), Some("20260310-001"));
     assert!(out.contains("Deadlines now running:"), "{out}");
@@ -491,11 +473,7 @@ fn verify_prints_the_head_and_backup_copies_while_consistent() {
     let out = env.ok(&["verify"]);
     assert!(out.contains("integrity: ok"), "{out}");
     assert!(out.contains("chain: 4 entries in 1 incidents"), "{out}");
-    let head = out
-        .lines()
-        .find_map(|l| l.strip_prefix("head: "))
-        .expect("a head line")
-        .to_owned();
+    let head = env.head();
     assert_eq!(head.len(), 64);
     let proved = env.ok(&["verify", "--head", &head]);
     assert!(proved.contains("the chain still contains"), "{proved}");

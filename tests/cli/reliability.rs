@@ -377,6 +377,24 @@ fn append_only_guard_refuses_every_way_round() {
     );
 }
 
+/// The tampered chain passes `verify` alone, and fails against a head recorded before.
+fn caught_only_by_the_earlier_head(env: &TestEnv, head: &str) {
+    let plain = env.run(&["verify"]);
+    assert_eq!(
+        plain.code, 0,
+        "the chain check alone cannot see it: {}",
+        plain.stdout
+    );
+    let r = env.run(&["verify", "--head", head]);
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stdout
+            .contains(&format!("the chain does NOT contain {head}")),
+        "{}",
+        r.stdout
+    );
+}
+
 fn three(env: &TestEnv) -> String {
     let id = env.file(&[]);
     env.ok(&["escalate", &id, "--level", "leader_in_charge"]);
@@ -479,12 +497,7 @@ fn tamper_detect_names_the_first_bad_entry() {
 fn a_rewritten_chain_is_caught_by_an_earlier_head() {
     let env = TestEnv::new();
     three(&env);
-    let out = env.ok(&["verify"]);
-    let head = out
-        .lines()
-        .find_map(|l| l.strip_prefix("head: "))
-        .expect("head")
-        .to_owned();
+    let head = env.head();
     // Edit an entry, then rehash everything after it, as an attacker who knows the scheme would.
     let c = Connection::open(&env.db).expect("opens");
     let guards = drop_guards(&c);
@@ -552,20 +565,7 @@ fn a_rewritten_chain_is_caught_by_an_earlier_head() {
     }
     c.execute_batch(&guards).expect("restored");
     drop(c);
-    let plain = env.run(&["verify"]);
-    assert_eq!(
-        plain.code, 0,
-        "a full rehash passes the chain check alone: {}",
-        plain.stdout
-    );
-    let r = env.run(&["verify", "--head", &head]);
-    assert_eq!(r.code, 3);
-    assert!(
-        r.stdout
-            .contains(&format!("the chain does NOT contain {head}")),
-        "{}",
-        r.stdout
-    );
+    caught_only_by_the_earlier_head(&env, &head);
     println!(
         "tamper-detect (rehash): a rewritten chain verifies alone and fails against the earlier head"
     );
@@ -575,32 +575,14 @@ fn a_rewritten_chain_is_caught_by_an_earlier_head() {
 fn a_truncated_tail_is_caught_by_an_earlier_head() {
     let env = TestEnv::new();
     three(&env);
-    let out = env.ok(&["verify"]);
-    let head = out
-        .lines()
-        .find_map(|l| l.strip_prefix("head: "))
-        .expect("head")
-        .to_owned();
+    let head = env.head();
     let c = Connection::open(&env.db).expect("opens");
     let guards = drop_guards(&c);
     c.execute_batch("DELETE FROM entries WHERE seq = 4")
         .expect("truncated");
     c.execute_batch(&guards).expect("restored");
     drop(c);
-    let plain = env.run(&["verify"]);
-    assert_eq!(
-        plain.code, 0,
-        "a clean truncation passes the chain check alone:\n{}",
-        plain.stdout
-    );
-    let r = env.run(&["verify", "--head", &head]);
-    assert_eq!(r.code, 3);
-    assert!(
-        r.stdout
-            .contains(&format!("the chain does NOT contain {head}")),
-        "{}",
-        r.stdout
-    );
+    caught_only_by_the_earlier_head(&env, &head);
     println!(
         "tamper-detect (truncation): a chain cut at its tail verifies alone and fails against the earlier head"
     );

@@ -7,7 +7,7 @@ use std::process::Stdio;
 use serde_json::json;
 use unicode_width::UnicodeWidthStr;
 
-use crate::env::TestEnv;
+use crate::env::{TestEnv, file_args};
 
 #[test]
 fn an_officer_files_through_the_prompts_in_chinese_on_a_real_terminal() {
@@ -201,23 +201,7 @@ fn completions_man_help_and_version() {
 fn chinese_output_of_file_check_show_and_an_error() {
     let mut env = TestEnv::new();
     env.lang("zh_CN.UTF-8");
-    let out = env.ok(&[
-        "file",
-        "--title",
-        "化工厂储罐泄漏",
-        "--kind",
-        "hazardous_chemicals",
-        "--occurred",
-        "14:05",
-        "--known",
-        "14:10",
-        "--location",
-        "开发区化工园",
-        "--unit",
-        "区应急管理局",
-        "--facts",
-        "2号储罐阀门泄漏",
-    ]);
+    let out = env.ok(&file_args(&["--measures"]));
     insta::assert_snapshot!("zh_file", out);
     env.at("2026-03-10T14:30:00+08:00");
     env.ok(&[
