@@ -90,7 +90,10 @@ pub fn print(ctx: &Ctx, rec: &Recorded, at: Instant, out: &mut dyn Write) -> Res
         ],
     );
     let mut any = false;
-    for s in after.steps.iter().filter(|s| running(s.status)) {
+    // Soonest first: what the officer must do next is on top.
+    let mut running_steps: Vec<_> = after.steps.iter().filter(|s| running(s.status)).collect();
+    running_steps.sort_by_key(|s| s.due);
+    for s in running_steps {
         let (Some(due), step) = (s.due, &rules.steps[s.step]) else {
             continue;
         };
