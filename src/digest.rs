@@ -114,9 +114,18 @@ pub fn build(window: Window, loaded: Vec<Loaded>) -> Result<Digest, Msg> {
         let Some(at_end) = replay(&l.entries, &l.rules, Some(end))? else {
             continue;
         };
-        let at_to =
-            replay(&l.entries, &l.rules, Some(window.to))?.unwrap_or_else(|| at_end.clone());
-        items.push(item(window, &l, &at_end, &at_to));
+        // Judged at `to` as `check` would: the same history unless something is claimed, or
+        // corrected to be claimed, exactly at `to`.
+        let touches_to = l.entries.iter().any(|e| {
+            e.at == window.to
+                || matches!(&e.body, Body::Correction { changes, .. } if changes.at == Some(window.to))
+        });
+        let at_to = if touches_to {
+            replay(&l.entries, &l.rules, Some(window.to))?
+        } else {
+            None
+        };
+        items.push(item(window, &l, &at_end, at_to.as_ref().unwrap_or(&at_end)));
     }
     items.retain(|i| i.touched || i.open_at_end);
     items.sort_by(|a, b| a.id.cmp(&b.id));

@@ -132,18 +132,14 @@ pub enum Label {
     ClosedStatus,
     Backfilled,
     Imported,
-    Simulated,
     Rank,
     Label,
     Obligation,
     Within,
-    Anchor,
-    Every,
     Applies,
     Thresholds,
     CasualtyWindow,
     Contact,
-    Incident,
     Message,
     Entries,
     Steps,
@@ -156,7 +152,6 @@ pub enum Label {
     Yes,
     No,
     Corrects,
-    Count,
 }
 
 impl Label {
@@ -200,18 +195,14 @@ impl Label {
             L::ClosedStatus => ("closed", "已终报"),
             L::Backfilled => ("backfilled", "补录"),
             L::Imported => ("imported", "导入"),
-            L::Simulated => ("simulated clock", "模拟时钟"),
             L::Rank => ("rank", "级次"),
             L::Label => ("label", "名称"),
             L::Obligation => ("obligation", "要求"),
             L::Within => ("within", "时限"),
-            L::Anchor => ("from", "起算"),
-            L::Every => ("every", "间隔"),
             L::Applies => ("applies to", "适用等级"),
             L::Thresholds => ("at least one of", "任一达到"),
             L::CasualtyWindow => ("casualty window", "伤亡统计期"),
             L::Contact => ("contact", "接报人"),
-            L::Incident => ("incident", "事件"),
             L::Message => ("message", "说明"),
             L::Entries => ("Entries", "报送记录"),
             L::Steps => ("Deadlines", "报送时限"),
@@ -224,7 +215,6 @@ impl Label {
             L::Yes => ("yes", "是"),
             L::No => ("no", "否"),
             L::Corrects => ("corrects", "更正"),
-            L::Count => ("count", "数量"),
         }
     }
 

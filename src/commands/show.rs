@@ -9,7 +9,7 @@ use super::record;
 use crate::cli::Format;
 use crate::context::Ctx;
 use crate::domain::model::{Body, Entry};
-use crate::domain::replay::{History, replay};
+use crate::domain::replay::History;
 use crate::domain::summary::Summary;
 use crate::engine::{Evaluation, evaluate_history};
 use crate::error::{Exit, refuse};
@@ -33,13 +33,16 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let format = ctx.format(&[Format::Table, Format::Json, Format::Markdown])?;
     let mut store = Store::open(&ctx.db)?;
     let (rules, entries, history) = store.read(|tx| record::load(ctx, tx, &a.id))?;
-    let at = ctx.now;
-    // Deadlines are judged as of now; entries claimed a little ahead of this clock count too.
-    let latest = entries.iter().map(|e| e.at).max().unwrap_or(at).max(at);
-    let as_of = replay(&entries, &rules, Some(latest))
-        .map_err(refuse)?
-        .unwrap_or_else(|| history.clone());
-    let eval = evaluate_history(&as_of, &rules, latest);
+    // Deadlines are judged as of now, or as of the latest entry if it is claimed a little ahead
+    // of this clock: the whole history is then what exists at that moment.
+    let latest = history
+        .entries
+        .iter()
+        .map(|e| e.at)
+        .max()
+        .unwrap_or(ctx.now)
+        .max(ctx.now);
+    let eval = evaluate_history(&history, &rules, latest);
     let id = crate::domain::id::IncidentId::parse(&a.id)
         .map_err(refuse)?
         .to_string();

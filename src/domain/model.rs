@@ -243,15 +243,6 @@ impl Body {
         }
     }
 
-    pub fn report_mut(&mut self) -> Option<&mut Report> {
-        match self {
-            Body::Initial { report, .. }
-            | Body::Followup { report, .. }
-            | Body::Final { report } => Some(report),
-            _ => None,
-        }
-    }
-
     /// The stage of a report body.
     pub fn stage(&self) -> Option<crate::rules::Stage> {
         use crate::rules::Stage;

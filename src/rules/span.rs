@@ -113,15 +113,6 @@ impl Span {
             }
         }
     }
-
-    /// The span in whole minutes, for the exact units only (used for the warning window).
-    pub fn exact_minutes(self) -> Option<i64> {
-        match self.unit {
-            Unit::Minutes => Some(i64::from(self.n)),
-            Unit::Hours => Some(60 * i64::from(self.n)),
-            _ => None,
-        }
-    }
 }
 
 impl fmt::Display for Span {

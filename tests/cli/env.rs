@@ -192,3 +192,13 @@ pub fn file_args<'a>(over: &[&'a str]) -> Vec<&'a str> {
     }
     args
 }
+
+/// The permission bits of a file (the tests run where sitrep runs: Unix).
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}

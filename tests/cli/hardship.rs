@@ -6,7 +6,7 @@ use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::env::{TestEnv, count, file_args};
+use crate::env::{TestEnv, count, file_args, mode};
 
 /// A small tmpfs mounted for one test, unmounted when dropped. `None` (with the reason printed)
 /// where mounting is not allowed, e.g. without root.
@@ -54,15 +54,11 @@ fn draft_of(stderr: &str) -> String {
         .and_then(|rest| rest.split(':').next())
         .unwrap_or_else(|| panic!("no draft path in: {stderr}"));
     let text = std::fs::read_to_string(path.trim()).expect("the draft exists");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path.trim())
-            .expect("draft")
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600, "a draft is private");
-    }
+    assert_eq!(
+        mode(std::path::Path::new(path.trim())),
+        0o600,
+        "a draft is private"
+    );
     text
 }
 

@@ -2,19 +2,14 @@
 
 use serde_json::{Value, json};
 
-use crate::env::{TestEnv, file_args};
+use crate::env::{TestEnv, file_args, mode};
 
 #[test]
 fn init_creates_a_private_database_once() {
     let env = TestEnv::new();
     let out = env.ok(&["init"]);
     assert!(out.contains("created"), "{out}");
-    let mode = std::fs::metadata(&env.db).expect("exists").permissions();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        assert_eq!(mode.mode() & 0o777, 0o600);
-    }
+    assert_eq!(mode(&env.db), 0o600);
     let again = env.ok(&["init"]);
     assert!(again.contains("existed already"), "{again}");
     // No temporary files are left beside it.
@@ -480,15 +475,7 @@ fn verify_prints_the_head_and_backup_copies_while_consistent() {
 
     let copy = env.path("copy.db");
     env.ok(&["backup", copy.to_str().expect("utf-8")]);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&copy)
-            .expect("exists")
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
-    }
+    assert_eq!(mode(&copy), 0o600);
     let mut on_copy = env.cmd(&["show", &id, "--format", "json"]);
     on_copy.env("SITREP_DB", &copy);
     let out = on_copy.output().expect("runs");

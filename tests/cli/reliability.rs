@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
-use crate::env::{TestEnv, count};
+use crate::env::{TestEnv, count, mode};
 
 fn long() -> bool {
     std::env::var_os("SITREP_LONG_TESTS").is_some()
@@ -197,15 +197,7 @@ fn backup_under_load_holds_what_was_acknowledged() {
             "{id} acknowledged before the backup is missing from it"
         );
     }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&copy)
-            .expect("exists")
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
-    }
+    assert_eq!(mode(&copy), 0o600);
     println!(
         "backup-under-load: {} entries acknowledged before the backup, {in_copy} in the copy, verify ok, mode 0600",
         before.1 + 1
