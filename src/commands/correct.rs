@@ -144,10 +144,10 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     for (flag, value, stage) in stage_text {
         if value.is_some() {
             if target.body.stage() != Some(stage) {
-                let what = target.body.entry_type().as_str();
+                let (what, what_zh) = target.body.entry_type().names();
                 return Err(refuse(msg!(
-                    "entry {n} is {what}, which has no {flag}",
-                    "第 {n} 条是 {what}，没有 {flag}"
+                    "entry {n} ({what}) has no {flag}",
+                    "第 {n} 条（{what_zh}）没有 {flag}"
                 )));
             }
             new_text = text(flag, value)?;

@@ -46,7 +46,7 @@ pub fn print(ctx: &Ctx, rec: &Recorded, at: Instant, out: &mut dyn Write) -> Res
             "steps": after
                 .steps
                 .iter()
-                .filter(|s| running(s.status))
+                .filter(|s| rec.history.is_open() && owed(s))
                 .map(|s| rj::step(s, rules))
                 .collect::<Vec<_>>(),
             "findings": caused
@@ -59,21 +59,10 @@ pub fn print(ctx: &Ctx, rec: &Recorded, at: Instant, out: &mut dyn Write) -> Res
     }
 
     writeln!(out, "{}", rec.id)?;
-    if let Some(b) = &rec.before
-        && b.severity() != rec.history.severity()
-    {
-        let (from, to) = (
-            render::severity(rules, &rules.severities[b.severity()].id),
-            render::severity(rules, &rules.severities[rec.history.severity()].id),
-        );
-        writeln!(
-            out,
-            "{}",
-            crate::msg!(
-                "Severity changed: {from} → {to}; its deadlines start now",
-                "等级调整：{from} → {to}；相应时限自此起算"
-            )
-        )?;
+    if let Some(b) = &rec.before {
+        if let Some(line) = severity_change(b, &rec.history, rules) {
+            writeln!(out, "{line}")?;
+        }
     }
     for f in &caused {
         writeln!(out, "! {}", message(f, rules))?;
@@ -90,13 +79,17 @@ pub fn print(ctx: &Ctx, rec: &Recorded, at: Instant, out: &mut dyn Write) -> Res
         ],
     );
     let mut any = false;
-    // Soonest first: what the officer must do next is on top.
-    let mut running_steps: Vec<_> = after.steps.iter().filter(|s| running(s.status)).collect();
-    running_steps.sort_by_key(|s| s.due);
+    // Soonest first: what the officer must do next is on top; steps whose clock waits for
+    // another step come last.
+    let open = rec.history.is_open();
+    let mut running_steps: Vec<_> = after
+        .steps
+        .iter()
+        .filter(|s| open && owed(s))
+        .collect();
+    running_steps.sort_by_key(|s| (s.due.is_none(), s.due));
     for s in running_steps {
-        let (Some(due), step) = (s.due, &rules.steps[s.step]) else {
-            continue;
-        };
+        let step = &rules.steps[s.step];
         any = true;
         let (level, channel) = match &step.duty {
             crate::rules::Duty::Escalate { level, channel } => (
@@ -105,16 +98,19 @@ pub fn print(ctx: &Ctx, rec: &Recorded, at: Instant, out: &mut dyn Write) -> Res
             ),
             crate::rules::Duty::Report(_) => (render::duty(rules, step), "-".into()),
         };
-        let left = if due >= t {
-            render::due_in((due - t).num_seconds().div_euclid(60))
-        } else {
-            render::overdue_by(((t - due).num_seconds() + 59).div_euclid(60))
+        let left = match s.due {
+            Some(due) if due >= t => render::due_in((due - t).num_seconds().div_euclid(60)),
+            Some(due) => render::overdue_by(((t - due).num_seconds() + 59).div_euclid(60)),
+            None => render::waiting(rules, step),
         };
+        let due = s
+            .due
+            .map_or_else(|| "-".to_owned(), |d| crate::tz::short(rules.tz, d));
         tbl.add_row(vec![
             table::cell(render::step_name(step)),
             table::cell(level),
             table::cell(channel),
-            table::cell(crate::tz::short(rules.tz, due)),
+            table::cell(due),
             table::status_cell(left, s.status, ctx.color),
         ]);
     }
@@ -127,8 +123,47 @@ pub fn print(ctx: &Ctx, rec: &Recorded, at: Instant, out: &mut dyn Write) -> Res
     Ok(())
 }
 
-fn running(s: StepStatus) -> bool {
-    matches!(s, StepStatus::Pending | StepStatus::Overdue)
+/// Whether a step of an open incident is still owed: not done, and pending, overdue, or
+/// bypassed (a bypassed level must still be told).
+pub fn owed(s: &crate::engine::StepEval) -> bool {
+    s.done.is_none()
+        && matches!(
+            s.status,
+            StepStatus::Pending | StepStatus::Overdue | StepStatus::Skipped
+        )
+}
+
+/// What a change of severity means for the deadlines: raised (from when its deadlines count) or
+/// lowered (by a correction).
+fn severity_change(
+    before: &crate::domain::replay::History,
+    after: &crate::domain::replay::History,
+    rules: &crate::rules::Rules,
+) -> Option<crate::i18n::Msg> {
+    let (b, a) = (before.severity(), after.severity());
+    let (from, to) = (
+        render::severity(rules, &rules.severities[b].id),
+        render::severity(rules, &rules.severities[a].id),
+    );
+    if a > b {
+        let since = after
+            .timeline
+            .iter()
+            .find(|c| c.severity == a)
+            .map_or(after.filed, |c| c.at);
+        let since = crate::tz::short(rules.tz, since);
+        Some(crate::msg!(
+            "Severity raised: {from} → {to}; its deadlines count from {since}",
+            "等级上调：{from} → {to}；相应时限自 {since} 起算"
+        ))
+    } else if a < b {
+        Some(crate::msg!(
+            "Severity lowered by the correction: {from} → {to}; deadlines of {from} no longer apply",
+            "等级经更正下调：{from} → {to}；{from}的时限不再适用"
+        ))
+    } else {
+        None
+    }
 }
 
 fn empty(at: Instant) -> Evaluation {
@@ -136,5 +171,6 @@ fn empty(at: Instant) -> Evaluation {
         at,
         steps: Vec::new(),
         findings: Vec::new(),
+        supplied: Vec::new(),
     }
 }

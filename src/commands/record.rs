@@ -120,6 +120,16 @@ pub fn closed_error(id: &str, closed: Instant, rules: &Rules) -> anyhow::Error {
     ))
 }
 
+/// The refusal of an entry claimed before the incident's known time, with the command that
+/// moves the known time if the office really knew earlier.
+fn before_known(id: &str, t: Instant, known: Instant, rules: &Rules) -> anyhow::Error {
+    let (t, k) = (tz::short(rules.tz, t), tz::short(rules.tz, known));
+    refuse(msg!(
+        "{t} is before {id}'s known time {k}: nothing is reported before the office knew of the incident. If it knew earlier, correct the known time first: sitrep correct {id} --entry 1 --known '{t}' --reason '…'",
+        "{t} 早于 {id} 的获知时间 {k}：获知之前不可能报送。如实际获知更早，请先更正获知时间：sitrep correct {id} --entry 1 --known '{t}' --reason '…'"
+    ))
+}
+
 fn no_incident(id: &str) -> anyhow::Error {
     refuse(msg!(
         "there is no incident {id}: `sitrep list` shows the ids",
@@ -174,6 +184,15 @@ pub fn append(
         && matches!(body, Body::Followup { .. } | Body::Final { .. })
     {
         return Err(closed_error(&id, closed, &rules));
+    }
+    let claimed = match &body {
+        Body::Correction {
+            corrects, changes, ..
+        } => changes.at.filter(|_| *corrects != 1),
+        _ => Some(at),
+    };
+    if let Some(t) = claimed.filter(|t| *t < before.header.known) {
+        return Err(before_known(&id, t, before.header.known, &rules));
     }
     let n = u32::try_from(entries.len() + 1)?;
     entries.push(new_entry(n, at, stamp, body));

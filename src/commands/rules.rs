@@ -56,6 +56,7 @@ fn anchors(rules: &Rules, a: &[Anchor]) -> String {
             Anchor::Occurred => "occurred".to_owned(),
             Anchor::Known => "known".to_owned(),
             Anchor::Step(i) => format!("step:{}", rules.steps[*i].id),
+            Anchor::Last(i) => format!("last:{}", rules.steps[*i].id),
         })
         .collect::<Vec<_>>()
         .join(" | ")
@@ -141,7 +142,7 @@ fn print_tables(ctx: &Ctx, rules: &Rules, out: &mut dyn Write) -> Result<()> {
         t.add_row(vec![
             table::cell(&l.id),
             table::cell(&l.label),
-            table::cell(l.rank),
+            table::cell(l.rank.map_or_else(|| "-".to_owned(), |r| r.to_string())),
         ]);
     }
     writeln!(out, "\n{t}")?;

@@ -128,7 +128,7 @@ fn table_view(
         ],
     );
     for e in entries {
-        let mut kind = e.body.entry_type().as_str().to_owned();
+        let mut kind = e.body.entry_type().label().to_owned();
         if e.backfilled() {
             kind.push_str(&format!(" ({})", Label::Backfilled.text()));
         }

@@ -199,6 +199,24 @@ impl EntryType {
         }
     }
 
+    /// The type for people, in English and Chinese (首报, 续报, 报送, 等级调整, 终报, 更正).
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            EntryType::Initial => ("initial report", "首报"),
+            EntryType::Followup => ("follow-up", "续报"),
+            EntryType::Escalation => ("escalation", "报送"),
+            EntryType::Reclassification => ("reclassification", "等级调整"),
+            EntryType::Final => ("final report", "终报"),
+            EntryType::Correction => ("correction", "更正"),
+        }
+    }
+
+    /// The type for people, in the display language.
+    pub fn label(self) -> &'static str {
+        let (en, zh) = self.names();
+        crate::i18n::pick(en, zh)
+    }
+
     pub fn parse(s: &str) -> Option<EntryType> {
         [
             EntryType::Initial,

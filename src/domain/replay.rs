@@ -184,12 +184,12 @@ pub fn replay(
             && e.body.entry_type() != EntryType::Correction
             && e.body.entry_type() != EntryType::Reclassification
         {
-            let what = e.body.entry_type().as_str();
+            let (what, what_zh) = e.body.entry_type().names();
             let en = e.n;
             let shown = tz::short(tzz, t);
             return Err(msg!(
                 "entry {en} ({what}) comes after the final report (entry {n}, {shown}), which closed the incident: nothing is reported after it; correct the final report instead",
-                "第 {en} 条（{what}）晚于终报（第 {n} 条，{shown}），事件已终报：其后不能再报送；如需修改请更正终报"
+                "第 {en} 条（{what_zh}）晚于终报（第 {n} 条，{shown}），事件已终报：其后不能再报送；如需修改请更正终报"
             ));
         }
         if matches!(e.body, Body::Final { .. }) {
@@ -305,19 +305,21 @@ fn check_header(h: &Header, filed: Instant, rules: &Rules) -> Result<(), Msg> {
 fn check_entry(e: &Effective, h: &Header, filed: Instant, rules: &Rules) -> Result<(), Msg> {
     let z = rules.tz;
     let n = e.n;
-    let what = e.body.entry_type().as_str();
-    if e.at < h.occurred {
-        let (a, o) = (tz::short(z, e.at), tz::short(z, h.occurred));
+    let (what, what_zh) = e.body.entry_type().names();
+    // Nothing is reported before the office knew of the incident (the initial report's own
+    // time is checked against the known time by `check_header`).
+    if e.n > 1 && e.at < h.known {
+        let (a, k) = (tz::short(z, e.at), tz::short(z, h.known));
         return Err(msg!(
-            "entry {n} ({what}) at {a} is before the incident occurred ({o}): check --at",
-            "第 {n} 条（{what}）时间 {a} 早于事件发生时间 {o}：请核对 --at"
+            "entry {n} ({what}) at {a} is before the known time {k}: nothing is reported before the office knew of the incident; if it knew earlier, correct the known time first (sitrep correct ID --entry 1 --known '{a}' --reason …)",
+            "第 {n} 条（{what_zh}）时间 {a} 早于获知时间 {k}：获知之前不可能报送；如实际获知更早，请先更正获知时间（sitrep correct 编号 --entry 1 --known '{a}' --reason …）"
         ));
     }
     if matches!(e.body, Body::Followup { .. } | Body::Final { .. }) && e.at < filed {
         let (a, f) = (tz::short(z, e.at), tz::short(z, filed));
         return Err(msg!(
             "entry {n} ({what}) at {a} is before the initial report ({f}): a later report cannot precede the first; check --at",
-            "第 {n} 条（{what}）时间 {a} 早于首报时间 {f}：续报、终报不能早于首报，请核对 --at"
+            "第 {n} 条（{what_zh}）时间 {a} 早于首报时间 {f}：续报、终报不能早于首报，请核对 --at"
         ));
     }
     if let Some(r) = e.body.report() {

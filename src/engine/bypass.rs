@@ -6,8 +6,10 @@
 //! rank-1 level does not cover another. Under `bypass = "with_reason"` an escalation that gives a
 //! reason excuses its bypass; under `forbidden` the reason is shown but excuses nothing; under
 //! `allowed` ranks impose no order. A step is reported bypassed once, by the first escalation
-//! that bypassed it; its status becomes `skipped` even if it is done later (the lateness, if
-//! any, is a separate `late` finding).
+//! that bypassed it. Levels without a rank are outside the chain: telling them bypasses nothing
+//! and they are never bypassed. The step's status becomes `skipped` unless its timing is a
+//! violation of its own (`overdue`, `late`), which is what a reader must see first; the bypass
+//! is still a finding beside it, and a bypassed step not yet done is still owed.
 
 use super::once::finding;
 use super::{Finding, FindingKind, SkipReason, StepEval, StepStatus, entered};
@@ -31,10 +33,9 @@ pub fn evaluate(h: &History, rules: &Rules, steps: &mut [StepEval], out: &mut Ve
 
     let mut bypassed = vec![false; rules.steps.len()];
     for (at, n, esc) in &told {
-        let Some(li) = rules.level_index(&esc.level) else {
+        let Some(rank) = rules.level_index(&esc.level).and_then(|li| rules.levels[li].rank) else {
             continue;
         };
-        let rank = rules.levels[li].rank;
         if rules.bypass == Bypass::WithReason && esc.reason.is_some() {
             continue;
         }
@@ -47,7 +48,12 @@ pub fn evaluate(h: &History, rules: &Rules, steps: &mut [StepEval], out: &mut Ve
             let already_told = told
                 .iter()
                 .any(|(t, _, e)| *t <= *at && &e.level == lower_id);
-            if bypassed[si] || rules.levels[lower].rank >= rank || !required || already_told {
+            let lower_rank = rules.levels[lower].rank;
+            if bypassed[si]
+                || lower_rank.is_none_or(|r| r >= rank)
+                || !required
+                || already_told
+            {
                 continue;
             }
             bypassed[si] = true;
@@ -60,7 +66,9 @@ pub fn evaluate(h: &History, rules: &Rules, steps: &mut [StepEval], out: &mut Ve
             f.bypassed_at = Some(*at);
             f.note.clone_from(&esc.reason);
             out.push(f);
-            steps[si].status = StepStatus::Skipped;
+            if matches!(steps[si].status, StepStatus::Done | StepStatus::Pending) {
+                steps[si].status = StepStatus::Skipped;
+            }
         }
     }
 }

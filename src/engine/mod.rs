@@ -5,9 +5,10 @@
 //! - Pure: no SQL, no clock, no printing. T is an argument; only entries claimed at or before T
 //!   exist (an incident whose initial report is claimed after T does not exist yet).
 //! - Corrected values count (via `replay`); all times are claimed times.
-//! - A one-time step's clock starts at its anchor (the latest of its events), or when the incident
-//!   first reached the step's severity if that is later. It is done by the first matching entry
-//!   at or after its clock start; done exactly at the due time is on time.
+//! - A step applies from the known time, or from when the incident first reached the step's
+//!   severity. A one-time step's clock starts at its anchor (the latest of its events), or when
+//!   it applies if that is later. It is done by the first matching entry at or after the moment
+//!   it applies, even one before its clock start; done exactly at the due time is on time.
 //! - A recurring step falls due `every` after the latest report; see `recurring`.
 //! - Bypass (越级) is judged per level; see `bypass`. Content rules; see `content`.
 //! - `due_soon` is not a violation; every other finding is.
@@ -170,12 +171,25 @@ impl Finding {
     }
 }
 
+/// Content a report lacked that a later report supplied (so it is no longer `incomplete`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Supplied {
+    /// The report that lacked it, and its stage.
+    pub entry: u32,
+    pub stage: crate::rules::Stage,
+    pub field: Field,
+    /// The later report that supplied it, and its claimed time.
+    pub by: u32,
+    pub at: Instant,
+}
+
 /// Everything the engine says about one incident at T.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evaluation {
     pub at: Instant,
     pub steps: Vec<StepEval>,
     pub findings: Vec<Finding>,
+    pub supplied: Vec<Supplied>,
 }
 
 impl Evaluation {
@@ -202,12 +216,14 @@ pub fn evaluate_history(h: &History, rules: &Rules, at: Instant) -> Evaluation {
         }
     }
     bypass::evaluate(h, rules, &mut steps, &mut findings);
-    content::evaluate(h, rules, &mut findings);
+    let mut supplied = Vec::new();
+    content::evaluate(h, rules, &mut findings, &mut supplied);
     findings.sort_by_key(|f| (f.due.or(f.done), f.kind, f.step.clone()));
     Evaluation {
         at,
         steps,
         findings,
+        supplied,
     }
 }
 

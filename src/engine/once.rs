@@ -1,12 +1,20 @@
 //! One-time steps: clock start, due time, completion, and the findings they give.
 //!
-//! - Clock start: the latest of the step's anchors (`occurred`, `known`, another step's
-//!   completion), or the moment the incident first entered the step's severity range if later.
-//!   A step anchored on a step not yet done has no clock yet: `pending` with no due time.
-//! - Due: `within` after the clock start, and no later than each `no_later_than` constraint (not
-//!   moved by the severity rule: "no later than 24 hours after awareness" is absolute).
-//! - Done: the first matching entry claimed at or after the clock start. On time when done at or
-//!   before the due time.
+//! - Applies: from the moment the incident first came within the step's severity range (the
+//!   known time for a step of every class), if its kind is one the step is for.
+//! - Clock start: the latest of the step's anchors, or the moment it applies if that is later.
+//!   `occurred` and `known` are the incident's; `step:X` is the first entry doing what step X
+//!   asks at or after this step applies (after a reclassification: the level below's receipt of
+//!   the report of the new class, Decree 493 Art. 11); `last:X` is the latest such entry (DORA
+//!   2025/301 Art. 5(1)(c)). While an anchor has no entry yet the step has no clock: `pending`
+//!   with no due time.
+//! - Due: `within` after the clock start, and no later than each `no_later_than` limit, except
+//!   a limit already passed when the step begins to apply, which cannot make it late from birth
+//!   (DORA 2025/301 Art. 5(2)): the step is then due `within` after its clock start.
+//! - Done: the first matching entry claimed at or after the moment the step applies — also one
+//!   before its clock start (the city told before the county, in a chain anchored on the
+//!   county, is told; that it was told out of order is the bypass rule's business). On time
+//!   when done at or before the due time.
 //! - Not done: `skipped` (omitted) once the incident is closed; `overdue` once past due while
 //!   open; otherwise `pending`, and `due_soon` within the rules' warning window.
 
@@ -19,148 +27,131 @@ use crate::rules::{Anchor, Clock, Duty, Rules, Span, Step};
 
 /// Evaluates every one-time step; recurring steps get a placeholder the caller replaces.
 pub fn evaluate(h: &History, rules: &Rules, at: Instant, out: &mut Vec<Finding>) -> Vec<StepEval> {
-    let mut once = Once {
-        h,
-        rules,
-        at,
-        evals: vec![None; rules.steps.len()],
-        out,
-    };
-    for i in 0..rules.steps.len() {
-        once.step(i);
-    }
-    once.evals
-        .into_iter()
-        .enumerate()
-        .map(|(i, e)| e.unwrap_or(StepEval::not_applicable(i)))
+    (0..rules.steps.len())
+        .map(|i| step(h, rules, i, at, out))
         .collect()
 }
 
-/// The evaluation in progress: each step evaluated once, on demand, since a step's clock may
-/// wait for another step's completion.
-struct Once<'a> {
-    h: &'a History,
-    rules: &'a Rules,
-    at: Instant,
-    evals: Vec<Option<StepEval>>,
-    out: &'a mut Vec<Finding>,
+fn step(h: &History, rules: &Rules, i: usize, at: Instant, out: &mut Vec<Finding>) -> StepEval {
+    let step = &rules.steps[i];
+    let mut eval = StepEval::not_applicable(i);
+    let (
+        Clock::Once {
+            from,
+            within,
+            no_later_than,
+        },
+        Some(applies),
+    ) = (&step.clock, entered(h, step))
+    else {
+        // Recurring (evaluated elsewhere), or not applicable to this incident.
+        return eval;
+    };
+    let completion = first_match(h, rules, &step.duty, applies);
+    eval.done = completion;
+    let Some(anchor) = anchor_time(h, rules, from, applies) else {
+        // An anchor has no entry yet: no clock. Done all the same if its level was told.
+        eval.status = match completion {
+            Some(_) => StepStatus::Done,
+            None if h.is_open() => StepStatus::Pending,
+            None => {
+                out.push(skipped_omitted(step, rules, None));
+                StepStatus::Skipped
+            }
+        };
+        return eval;
+    };
+
+    let start = anchor.max(applies);
+    let due = no_later_than
+        .iter()
+        .filter_map(|(anchors, span)| anchor_time(h, rules, anchors, applies).map(|t| (t, span)))
+        .map(|(t, span)| after(*span, t, rules))
+        // A limit already passed when the step began to apply cannot make it late from birth.
+        .filter(|limit| *limit >= applies)
+        .fold(after(*within, start, rules), Instant::min);
+    eval.clock_start = Some(start);
+    eval.due = Some(due);
+    eval.status = match completion {
+        Some(d) if d <= due => StepStatus::Done,
+        Some(d) => {
+            let mut f = finding(FindingKind::Late, step, rules);
+            f.due = Some(due);
+            f.done = Some(d);
+            f.minutes = Some(minutes_up(due, d));
+            out.push(f);
+            StepStatus::Late
+        }
+        None if !h.is_open() => {
+            out.push(skipped_omitted(step, rules, Some(due)));
+            StepStatus::Skipped
+        }
+        None if at > due => {
+            let mut f = finding(FindingKind::Overdue, step, rules);
+            f.due = Some(due);
+            f.minutes = Some(minutes_up(due, at));
+            out.push(f);
+            StepStatus::Overdue
+        }
+        None => {
+            if after(rules.warning, at, rules) >= due {
+                let mut f = finding(FindingKind::DueSoon, step, rules);
+                f.due = Some(due);
+                f.minutes = Some(minutes_down(at, due));
+                out.push(f);
+            }
+            StepStatus::Pending
+        }
+    };
+    eval
 }
 
-impl Once<'_> {
-    /// Evaluates step `i` (and, first, the steps it is anchored on); returns when it was done.
-    fn step(&mut self, i: usize) -> Option<Instant> {
-        if let Some(e) = &self.evals[i] {
-            return e.done;
-        }
-        let (h, rules, at) = (self.h, self.rules, self.at);
-        let step = &rules.steps[i];
-        let mut eval = StepEval::not_applicable(i);
-        let (
-            Clock::Once {
-                from,
-                within,
-                no_later_than,
-            },
-            Some(enter),
-        ) = (&step.clock, entered(h, step))
-        else {
-            // Recurring (evaluated elsewhere), or not applicable to this incident.
-            self.evals[i] = Some(eval);
-            return None;
+/// The latest of the anchors' times for a step that applies from `applies`, or `None` while a
+/// `step:`/`last:` anchor has no matching entry.
+fn anchor_time(h: &History, rules: &Rules, anchors: &[Anchor], applies: Instant) -> Option<Instant> {
+    let mut latest = None;
+    for a in anchors {
+        let t = match a {
+            Anchor::Occurred => h.header.occurred,
+            Anchor::Known => h.header.known,
+            Anchor::Step(j) => first_match(h, rules, &rules.steps[*j].duty, applies)?,
+            Anchor::Last(j) => last_match(h, rules, &rules.steps[*j].duty, applies)?,
         };
-        let anchor = self.anchor_time(from);
-        let limits: Vec<Option<Instant>> = no_later_than
-            .iter()
-            .map(|(anchors, span)| self.anchor_time(anchors).map(|t| after(*span, t, rules)))
-            .collect();
-        let Some(anchor) = anchor else {
-            // The anchor step is not done: no clock yet.
-            eval.status = if h.is_open() {
-                StepStatus::Pending
-            } else {
-                self.out.push(skipped_omitted(step, rules, None));
-                StepStatus::Skipped
-            };
-            self.evals[i] = Some(eval);
-            return None;
-        };
-
-        let start = anchor.max(enter);
-        let due = limits
-            .into_iter()
-            .flatten()
-            .fold(after(*within, start, rules), Instant::min);
-        let completion = first_match(h, rules, &step.duty, start);
-        eval.clock_start = Some(start);
-        eval.due = Some(due);
-        eval.done = completion;
-        eval.status = match completion {
-            Some(d) if d <= due => StepStatus::Done,
-            Some(d) => {
-                let mut f = finding(FindingKind::Late, step, rules);
-                f.due = Some(due);
-                f.done = Some(d);
-                f.minutes = Some(minutes_up(due, d));
-                self.out.push(f);
-                StepStatus::Late
-            }
-            None if !h.is_open() => {
-                self.out.push(skipped_omitted(step, rules, Some(due)));
-                StepStatus::Skipped
-            }
-            None if at > due => {
-                let mut f = finding(FindingKind::Overdue, step, rules);
-                f.due = Some(due);
-                f.minutes = Some(minutes_up(due, at));
-                self.out.push(f);
-                StepStatus::Overdue
-            }
-            None => {
-                if after(rules.warning, at, rules) >= due {
-                    let mut f = finding(FindingKind::DueSoon, step, rules);
-                    f.due = Some(due);
-                    f.minutes = Some(minutes_down(at, due));
-                    self.out.push(f);
-                }
-                StepStatus::Pending
-            }
-        };
-        self.evals[i] = Some(eval);
-        completion
+        latest = latest.max(Some(t));
     }
-
-    /// The latest of the anchors' times, or `None` while an anchor step is not done. Rules are
-    /// validated acyclic, so the recursion through `step` terminates.
-    fn anchor_time(&mut self, anchors: &[Anchor]) -> Option<Instant> {
-        let mut latest = None;
-        for a in anchors {
-            let t = match a {
-                Anchor::Occurred => self.h.header.occurred,
-                Anchor::Known => self.h.header.known,
-                Anchor::Step(j) => self.step(*j)?,
-            };
-            latest = latest.max(Some(t));
-        }
-        latest
-    }
+    latest
 }
 
 fn after(span: Span, t: Instant, rules: &Rules) -> Instant {
     span.after(t, rules.tz, &rules.calendar)
 }
 
-/// The first entry at or after `start` that does what `duty` asks.
-pub fn first_match(h: &History, rules: &Rules, duty: &Duty, start: Instant) -> Option<Instant> {
+/// The times of the entries at or after `from` that do what `duty` asks.
+fn matches<'a>(
+    h: &'a History,
+    rules: &'a Rules,
+    duty: &'a Duty,
+    from: Instant,
+) -> impl Iterator<Item = Instant> + 'a {
     h.entries
         .iter()
-        .filter(|e| e.at >= start && matches_duty(&e.body, duty, rules))
+        .filter(move |e| e.at >= from && matches_duty(&e.body, duty, rules))
         .map(|e| e.at)
-        .min()
+}
+
+/// The first entry at or after `from` that does what `duty` asks.
+pub fn first_match(h: &History, rules: &Rules, duty: &Duty, from: Instant) -> Option<Instant> {
+    matches(h, rules, duty, from).min()
+}
+
+/// The latest entry at or after `from` that does what `duty` asks.
+fn last_match(h: &History, rules: &Rules, duty: &Duty, from: Instant) -> Option<Instant> {
+    matches(h, rules, duty, from).max()
 }
 
 /// Whether an entry does what a duty asks: an escalation to its level (through its channel when
 /// it names one), or a report of its stage.
-fn matches_duty(body: &Body, duty: &Duty, rules: &Rules) -> bool {
+pub fn matches_duty(body: &Body, duty: &Duty, rules: &Rules) -> bool {
     match (duty, body) {
         (Duty::Escalate { level, channel }, Body::Escalation { escalation }) => {
             escalation.level == rules.levels[*level].id

@@ -82,6 +82,27 @@ pub fn duty(rules: &Rules, step: &Step) -> String {
     }
 }
 
+/// For a step whose clock waits for another: "starts when city-phone is done" / "待…完成后起算".
+pub fn waiting(rules: &Rules, step: &Step) -> String {
+    let names: Vec<String> = match &step.clock {
+        crate::rules::Clock::Once { from, .. } => from
+            .iter()
+            .filter_map(|a| match a {
+                crate::rules::Anchor::Step(j) | crate::rules::Anchor::Last(j) => {
+                    Some(step_name(&rules.steps[*j]))
+                }
+                _ => None,
+            })
+            .collect(),
+        crate::rules::Clock::Every(_) => Vec::new(),
+    };
+    let names = names.join(if lang() == Lang::Zh { "、" } else { ", " });
+    match lang() {
+        Lang::En => format!("starts when {names} is done"),
+        Lang::Zh => format!("待{names}完成后起算"),
+    }
+}
+
 /// A cause's certainty for people.
 pub fn cause_status(s: crate::domain::model::CauseStatus) -> &'static str {
     use crate::domain::model::CauseStatus as C;

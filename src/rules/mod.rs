@@ -86,12 +86,15 @@ pub struct Kind {
     pub casualty_window: Span,
 }
 
-/// A level of the reporting chain.
+/// A level to be told: a rung of the reporting chain (with a rank), or a party notified beside
+/// the chain (without one: Decree 493 Art. 10's police, union, procuratorate), which is told within
+/// its steps' deadlines but takes no part in the bypass rule.
 #[derive(Debug, Clone)]
 pub struct Level {
     pub id: String,
     pub label: String,
-    pub rank: u32,
+    /// 1 is the lowest rung; `None` is outside the chain.
+    pub rank: Option<u32>,
 }
 
 /// What to do when a higher-ranked level is told before a required lower one.
@@ -258,8 +261,13 @@ pub enum Clock {
 pub enum Anchor {
     Occurred,
     Known,
-    /// When another step (index into [`Rules::steps`]) was done.
+    /// `step:X`: the first entry that does what step X (index into [`Rules::steps`]) asks, at or
+    /// after the moment the anchored step applies (after a reclassification, the level below's
+    /// receipt of the report of the new class).
     Step(usize),
+    /// `last:X`: the latest entry that does what step X asks (DORA's "latest updated
+    /// intermediate report").
+    Last(usize),
 }
 
 /// The figures every rules file knows, in display order.

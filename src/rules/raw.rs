@@ -64,7 +64,7 @@ pub struct RawKind {
 pub struct RawLevel {
     pub id: S<String>,
     pub label: Option<String>,
-    pub rank: S<i64>,
+    pub rank: Option<S<i64>>,
 }
 
 #[derive(Debug, Deserialize)]

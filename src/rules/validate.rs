@@ -402,18 +402,22 @@ impl Validator<'_> {
             .map(|l| {
                 let id = self.id(&l.id, "levels.id")?;
                 self.unique(&mut seen, &l.id, "levels.id", "level")?;
-                let rank = *l.rank.get_ref();
-                let rank = u32::try_from(rank).ok().filter(|r| *r > 0);
-                let Some(rank) = rank else {
-                    let v = l.rank.get_ref();
-                    return self.err(
-                        &l.rank,
-                        format!("levels[{id}].rank"),
-                        msg!(
-                            "rank {v} must be a positive whole number (1 is the lowest level of the chain)",
-                            "级次 {v} 必须为正整数（1 为报送链最低一级）"
-                        ),
-                    );
+                let rank = match &l.rank {
+                    None => None,
+                    Some(r) => match u32::try_from(*r.get_ref()).ok().filter(|r| *r > 0) {
+                        Some(rank) => Some(rank),
+                        None => {
+                            let v = r.get_ref();
+                            return self.err(
+                                r,
+                                format!("levels[{id}].rank"),
+                                msg!(
+                                    "rank {v} must be a positive whole number (1 is the lowest level of the chain); leave `rank` out for a party notified beside the chain",
+                                    "级次 {v} 必须为正整数（1 为报送链最低一级）；通报对象不在报送链内的，不写 `rank`"
+                                ),
+                            );
+                        }
+                    },
                 };
                 Ok(Level {
                     label: l.label.clone().unwrap_or_else(|| id.clone()),

@@ -307,15 +307,19 @@ impl Validator<'_> {
             "known" => return Ok(Anchor::Known),
             _ => {}
         }
-        let Some(step) = name.strip_prefix("step:") else {
-            return self.err(
-                at,
-                key,
-                msg!(
-                    "unknown clock start `{name}`: use occurred, known, or step:<id> for when another step was done",
-                    "未知的起算时点“{name}”：可用 occurred、known，或 step:<环节标识>（另一环节完成之时）"
-                ),
-            );
+        let (step, last) = match (name.strip_prefix("step:"), name.strip_prefix("last:")) {
+            (Some(s), _) => (s, false),
+            (None, Some(s)) => (s, true),
+            (None, None) => {
+                return self.err(
+                    at,
+                    key,
+                    msg!(
+                        "unknown clock start `{name}`: use occurred, known, step:<id> (the first entry doing what that step asks) or last:<id> (the latest such entry)",
+                        "未知的起算时点“{name}”：可用 occurred、known、step:<环节标识>（首次完成该环节之时）或 last:<环节标识>（最近一次完成该环节之时）"
+                    ),
+                );
+            }
         };
         let Some(i) = ids.iter().position(|s| *s == step) else {
             let list = ids.join(", ");
@@ -328,13 +332,17 @@ impl Validator<'_> {
                 ),
             );
         };
+        if last {
+            // The latest report of a recurring step is well defined (the latest follow-up).
+            return Ok(Anchor::Last(i));
+        }
         if raw[i].every.is_some() {
             return self.err(
                 at,
                 key,
                 msg!(
-                    "`{name}` is a recurring step, which has no single completion to count from",
-                    "“{name}”是周期性环节，没有唯一的完成时点可供起算"
+                    "`{name}` is a recurring step, which has no single completion to count from; use last:{step} for the latest report",
+                    "“{name}”是周期性环节，没有唯一的完成时点可供起算；如需以最近一次报告起算，请用 last:{step}"
                 ),
             );
         }
@@ -352,7 +360,7 @@ impl Validator<'_> {
                     .iter()
                     .chain(no_later_than.iter().flat_map(|(a, _)| a.iter()))
                     .filter_map(|a| match a {
-                        Anchor::Step(i) => Some(*i),
+                        Anchor::Step(i) | Anchor::Last(i) => Some(*i),
                         _ => None,
                     })
                     .collect(),

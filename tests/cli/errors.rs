@@ -75,8 +75,18 @@ fn an_entry_before_the_incident_is_refused() {
         &env,
         &["escalate", &id, "--level", "city", "--at", "14:00"],
         1,
-        "before the incident occurred (2026-03-10 14:05)",
+        "is before 20260310-001's known time 2026-03-10 14:10",
     );
+    // Between the occurrence and the known time, and the command that fixes it if the office
+    // really knew earlier.
+    let err = refused(
+        &env,
+        &["escalate", &id, "--level", "city", "--at", "14:09"],
+        1,
+        "sitrep correct 20260310-001 --entry 1 --known '2026-03-10 14:09' --reason",
+    );
+    assert!(err.contains("nothing is reported before the office knew"), "{err}");
+    env.ok(&["escalate", &id, "--level", "city", "--at", "14:10"]);
 }
 
 #[test]

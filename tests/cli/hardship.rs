@@ -195,7 +195,7 @@ fn bad_input_is_refused_and_changes_nothing() {
         (
             vec!["escalate", &id, "--level", "city", "--at", "13:00"],
             1,
-            "before the incident occurred",
+            "known time",
         ),
         (
             vec!["escalate", &id, "--level", "县长"],

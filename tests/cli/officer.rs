@@ -200,7 +200,9 @@ fn rising_figures_reclassify_and_say_so() {
         "3",
     ]);
     assert!(
-        out.contains("Severity changed: general (一般) → larger (较大)"),
+        out.contains(
+            "Severity raised: general (一般) → larger (较大); its deadlines count from 2026-03-10 14:20"
+        ),
         "{out}"
     );
     let (_, v) = env.json(&["show", &id]);
@@ -371,7 +373,7 @@ fn correct_refuses_what_the_entry_does_not_have() {
     for (args, says) in [
         (
             vec!["--entry", "2", "--facts", "x", "--reason", "r"],
-            "entry 2 is escalation, which has no --facts",
+            "entry 2 (escalation) has no --facts",
         ),
         (
             vec!["--entry", "9", "--at", "14:12", "--reason", "r"],

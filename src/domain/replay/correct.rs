@@ -9,11 +9,11 @@ use crate::msg;
 /// Applies one correction to its target.
 pub(super) fn apply(target: &mut Effective, c: &Changes, by: u32) -> Result<(), Msg> {
     let n = target.n;
-    let ty = target.body.entry_type().as_str();
+    let (ty, ty_zh) = target.body.entry_type().names();
     let refuse = |field: &str| {
         msg!(
-            "entry {n} is {ty}, which has no `{field}` to correct",
-            "第 {n} 条是 {ty}，没有可更正的“{field}”"
+            "entry {n} ({ty}) has no `{field}` to correct",
+            "第 {n} 条（{ty_zh}）没有可更正的“{field}”"
         )
     };
     if matches!(
@@ -21,8 +21,8 @@ pub(super) fn apply(target: &mut Effective, c: &Changes, by: u32) -> Result<(), 
         Body::Correction { .. } | Body::Reclassification { .. }
     ) {
         return Err(msg!(
-            "entry {n} is a {ty}, which cannot be corrected: correct the entry it is about instead",
-            "第 {n} 条是 {ty}，不能更正：请更正它所涉及的那条记录"
+            "entry {n} ({ty}) cannot be corrected: correct the entry it is about instead",
+            "第 {n} 条（{ty_zh}）不能更正：请更正它所涉及的那条记录"
         ));
     }
     if let Some(at) = c.at {

@@ -173,10 +173,18 @@ fn times_out_of_order_are_refused() {
     let mut b = Builder::new(&r, "gas");
     b.escalate(t0() - Duration::minutes(6), "city", "phone");
     let e = replay(&b.entries, &r, None).expect_err("before occurrence");
-    assert!(e.en.contains("before the incident occurred"), "{}", e.en);
-
+    assert!(e.en.contains("before the known time"), "{}", e.en);
+    // Between the occurrence and the known time: still before the office knew of it.
     let mut b = Builder::new(&r, "gas");
-    b.followup(t0() - Duration::minutes(1), &[]);
+    b.escalate(t0() - Duration::seconds(1), "city", "phone");
+    let e = replay(&b.entries, &r, None).expect_err("before known");
+    assert!(e.en.contains("before the known time"), "{}", e.en);
+    let mut b = Builder::new(&r, "gas");
+    b.escalate(t0(), "city", "phone");
+    assert!(replay(&b.entries, &r, None).is_ok(), "at the known time");
+
+    let mut b = Builder::filed_at(&r, "gas", m(10), true, &[]);
+    b.followup(m(9), &[]);
     let e = replay(&b.entries, &r, None).expect_err("before initial");
     assert!(e.en.contains("before the initial report"), "{}", e.en);
 
