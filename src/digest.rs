@@ -21,9 +21,9 @@ use chrono::{Duration, NaiveDate};
 use crate::domain::model::{Body, Entry, Instant};
 use crate::domain::replay::{History, replay};
 use crate::domain::summary::Summary;
-use crate::engine::{Finding, SkipReason, StepStatus, evaluate_history};
+use crate::engine::{Finding, SkipReason, StepStatus, evaluate_history, matches_duty};
 use crate::i18n::Msg;
-use crate::rules::{Duty, Rules};
+use crate::rules::Rules;
 use crate::tz;
 
 /// A half-open window of claimed time.
@@ -149,34 +149,31 @@ fn item(window: Window, l: &Loaded, at_end: &History, at_to: &History) -> Item {
         .cloned()
         .collect();
 
+    // Membership by claimed time as corrected by the corrections claimed by the end of the
+    // window, the same corrections every part of the digest takes into account.
+    let claimed = |e: &Entry| at_end.entry(e.n).map(|x| x.at);
+    let in_window_entries: Vec<&Entry> = l
+        .entries
+        .iter()
+        .filter(|e| claimed(e).is_some_and(|t| window.contains(t)))
+        .collect();
     let mut updates = Vec::new();
     let mut escalations = Vec::new();
-    for e in l.entries.iter().filter(|e| window.contains(e.at)) {
+    for e in in_window_entries.iter().copied() {
         match &e.body {
             Body::Followup { .. } | Body::Final { .. } | Body::Correction { .. } => {
-                let reclass = l.entries.iter().find_map(|r| match &r.body {
-                    Body::Reclassification {
-                        from,
-                        to,
-                        reported_in,
-                    } if *reported_in == e.n => Some((from.clone(), to.clone())),
-                    _ => None,
-                });
-                updates.push((e.clone(), reclass));
+                updates.push((e.clone(), caused_reclassification(&l.entries, e.n)));
             }
-            Body::Escalation { escalation } => {
-                let effective_at = at_to.entry(e.n).map_or(e.at, |x| x.at);
+            Body::Escalation { .. } => {
+                // As `check --at <to>` sees it: with the corrections claimed by then.
+                let (effective_at, body) = at_to
+                    .entry(e.n)
+                    .map_or((e.at, &e.body), |x| (x.at, &x.body));
                 let completed: Vec<bool> = eval
                     .steps
                     .iter()
                     .filter(|s| s.done == Some(effective_at))
-                    .filter(|s| match &rules.steps[s.step].duty {
-                        Duty::Escalate { level, channel } => {
-                            rules.levels[*level].id == escalation.level
-                                && channel.as_ref().is_none_or(|c| *c == escalation.channel)
-                        }
-                        Duty::Report(_) => false,
-                    })
+                    .filter(|s| matches_duty(body, &rules.steps[s.step].duty, rules))
                     .map(|s| s.due.is_none_or(|d| effective_at <= d))
                     .collect();
                 let on_time = (!completed.is_empty()).then(|| completed.iter().all(|ok| *ok));
@@ -200,7 +197,7 @@ fn item(window: Window, l: &Loaded, at_end: &History, at_to: &History) -> Item {
     } else {
         None
     };
-    let touched = l.entries.iter().any(|e| window.contains(e.at)) || !findings.is_empty();
+    let touched = !in_window_entries.is_empty() || !findings.is_empty();
     Item {
         id: l.id.clone(),
         rules: Rc::clone(rules),
@@ -219,6 +216,17 @@ fn item(window: Window, l: &Loaded, at_end: &History, at_to: &History) -> Item {
             .map(|e| (e.n, e.corrected_by.clone()))
             .collect(),
         touched,
+    }
+}
+
+/// The reclassification the write of entry `n` caused: a write that changes the class appends
+/// the reclassification right after its own entry, in the same transaction (and `import` derives
+/// them the same way), so a change caused by a later correction rides on that correction, never
+/// on the report it corrected.
+fn caused_reclassification(entries: &[Entry], n: u32) -> Reclass {
+    match entries.get(n as usize).map(|e| &e.body) {
+        Some(Body::Reclassification { from, to, .. }) => Some((from.clone(), to.clone())),
+        _ => None,
     }
 }
 

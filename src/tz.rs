@@ -52,6 +52,24 @@ pub fn resolve_lenient(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
     }
 }
 
+/// The zone's offsets (`+02:00`) a day before and a day after a local time: around a DST gap or
+/// fold, the offsets in force before and after the change.
+pub fn offsets_around(tz: Tz, local: NaiveDateTime) -> (String, String) {
+    let offset = |l: NaiveDateTime| {
+        let secs = tz
+            .offset_from_local_datetime(&l)
+            .earliest()
+            .map_or(0, |o| o.fix().local_minus_utc());
+        let sign = if secs < 0 { '-' } else { '+' };
+        let a = secs.unsigned_abs();
+        format!("{sign}{:02}:{:02}", a / 3600, (a % 3600) / 60)
+    };
+    (
+        offset(local - chrono::Duration::days(1)),
+        offset(local + chrono::Duration::days(1)),
+    )
+}
+
 /// The local wall-clock time of an instant.
 pub fn local(tz: Tz, t: DateTime<Utc>) -> NaiveDateTime {
     t.with_timezone(&tz).naive_local()

@@ -68,7 +68,8 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     };
     let mut closed_after = at - Duration::hours(24);
     if let Some(s) = &a.since {
-        closed_after = closed_after.min(parse_since(s, ctx.now, tz).map_err(refuse)?);
+        // Counted back from T, not from now: a past moment's review looks back from that moment.
+        closed_after = closed_after.min(parse_since(s, at, tz).map_err(refuse)?);
     }
     if a.all {
         closed_after = Instant::MIN_UTC;

@@ -82,11 +82,7 @@ pub fn print(ctx: &Ctx, rec: &Recorded, at: Instant, out: &mut dyn Write) -> Res
     // Soonest first: what the officer must do next is on top; steps whose clock waits for
     // another step come last.
     let open = rec.history.is_open();
-    let mut running_steps: Vec<_> = after
-        .steps
-        .iter()
-        .filter(|s| open && owed(s))
-        .collect();
+    let mut running_steps: Vec<_> = after.steps.iter().filter(|s| open && owed(s)).collect();
     running_steps.sort_by_key(|s| (s.due.is_none(), s.due));
     for s in running_steps {
         let step = &rules.steps[s.step];

@@ -192,6 +192,9 @@ fn table_view(
             writeln!(out, "- {}", render::finding::message(f, rules))?;
         }
     }
+    for sup in &eval.supplied {
+        writeln!(out, "{}", render::finding::supplied(sup, rules))?;
+    }
     Ok(())
 }
 

@@ -43,13 +43,17 @@ pub fn parse_bound(input: &str, now: Instant, tz: Tz) -> Result<Instant, Msg> {
     Ok(tz::whole_seconds(t))
 }
 
-/// Parses `--since`: a time as [`parse_when`] takes, or a duration back from now (`7d`, `48h`).
-pub fn parse_since(input: &str, now: Instant, tz: Tz) -> Result<Instant, Msg> {
+/// Parses `--since`: a time as [`parse_when`] takes, or a duration back from `base` (`7d`,
+/// `48h`), where `base` is the moment asked about (now, or `check --at`'s moment). Times of day
+/// are read relative to it too, and may not be after it.
+pub fn parse_since(input: &str, base: Instant, tz: Tz) -> Result<Instant, Msg> {
     let text = normalize(input);
     if let Some(d) = parse_duration(&text) {
-        return now.checked_sub_signed(d).ok_or_else(|| unknown_form(input));
+        return base
+            .checked_sub_signed(d)
+            .ok_or_else(|| unknown_form(input));
     }
-    parse_when(input, now, tz)
+    parse_when(input, base, tz)
 }
 
 fn unknown_form(input: &str) -> Msg {
@@ -145,14 +149,17 @@ fn parse_any(text: &str, now: Instant, tz: Tz) -> Result<Instant, Option<Msg>> {
 fn resolve(tz: Tz, local: NaiveDateTime, text: &str) -> Result<Instant, Option<Msg>> {
     tz::resolve_strict(tz, local).map_err(|p| {
         let zone = tz.name();
+        // The examples are this time in this zone, written with the offsets in force around it.
+        let wall = local.format("%Y-%m-%dT%H:%M:%S");
+        let (before, after) = tz::offsets_around(tz, local);
         Some(match p {
             LocalProblem::Nonexistent => msg!(
-                "`{text}` does not exist in {zone}: the clocks skip that hour (daylight saving time); give the time with an offset, e.g. 2026-03-29T03:30:00+02:00",
-                "“{text}”在 {zone} 时区不存在：夏令时调整跳过了这一小时；请带时差写明，例如 2026-03-29T03:30:00+02:00"
+                "`{text}` does not exist in {zone}: the clocks skip that hour (daylight saving time); give the time with an offset, e.g. {wall}{before} (before the change) or {wall}{after} (after it)",
+                "“{text}”在 {zone} 时区不存在：夏令时调整跳过了这一小时；请带时差写明，例如 {wall}{before}（调整前）或 {wall}{after}（调整后）"
             ),
             LocalProblem::Ambiguous => msg!(
-                "`{text}` happens twice in {zone} (clocks go back for daylight saving time): give the time with its offset, e.g. 2026-10-25T02:30:00+02:00 or +01:00",
-                "“{text}”在 {zone} 时区出现两次（夏令时结束时钟回拨）：请带时差写明，例如 2026-10-25T02:30:00+02:00 或 +01:00"
+                "`{text}` happens twice in {zone} (clocks go back for daylight saving time): give the time with its offset, {wall}{before} (the first) or {wall}{after} (the second)",
+                "“{text}”在 {zone} 时区出现两次（夏令时结束时钟回拨）：请带时差写明，{wall}{before}（第一次）或 {wall}{after}（第二次）"
             ),
         })
     })

@@ -33,7 +33,10 @@ pub fn evaluate(h: &History, rules: &Rules, steps: &mut [StepEval], out: &mut Ve
 
     let mut bypassed = vec![false; rules.steps.len()];
     for (at, n, esc) in &told {
-        let Some(rank) = rules.level_index(&esc.level).and_then(|li| rules.levels[li].rank) else {
+        let Some(rank) = rules
+            .level_index(&esc.level)
+            .and_then(|li| rules.levels[li].rank)
+        else {
             continue;
         };
         if rules.bypass == Bypass::WithReason && esc.reason.is_some() {
@@ -49,11 +52,7 @@ pub fn evaluate(h: &History, rules: &Rules, steps: &mut [StepEval], out: &mut Ve
                 .iter()
                 .any(|(t, _, e)| *t <= *at && &e.level == lower_id);
             let lower_rank = rules.levels[lower].rank;
-            if bypassed[si]
-                || lower_rank.is_none_or(|r| r >= rank)
-                || !required
-                || already_told
-            {
+            if bypassed[si] || lower_rank.is_none_or(|r| r >= rank) || !required || already_told {
                 continue;
             }
             bypassed[si] = true;

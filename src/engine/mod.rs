@@ -16,6 +16,8 @@
 mod bypass;
 mod content;
 mod once;
+
+pub use once::matches_duty;
 mod recurring;
 
 use crate::domain::model::{Entry, Instant};
@@ -255,3 +257,5 @@ fn entered(h: &History, step: &crate::rules::Step) -> Option<Instant> {
 mod proptests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_applies;

@@ -108,7 +108,12 @@ fn step(h: &History, rules: &Rules, i: usize, at: Instant, out: &mut Vec<Finding
 
 /// The latest of the anchors' times for a step that applies from `applies`, or `None` while a
 /// `step:`/`last:` anchor has no matching entry.
-fn anchor_time(h: &History, rules: &Rules, anchors: &[Anchor], applies: Instant) -> Option<Instant> {
+fn anchor_time(
+    h: &History,
+    rules: &Rules,
+    anchors: &[Anchor],
+    applies: Instant,
+) -> Option<Instant> {
     let mut latest = None;
     for a in anchors {
         let t = match a {

@@ -91,6 +91,19 @@ pub fn message(f: &Finding, rules: &Rules) -> String {
     m.to_string()
 }
 
+/// Content a later report supplied: "initial report (首报, entry 1) lacked measures: supplied by
+/// entry 3 at 2026-03-10 15:00".
+pub fn supplied(s: &crate::engine::Supplied, rules: &Rules) -> String {
+    let stage = stage_label(rules, s.stage.as_str());
+    let field = field_name(s.field);
+    let (n, by, at) = (s.entry, s.by, short(rules.tz, s.at));
+    msg!(
+        "{stage} (entry {n}) lacked {field}: supplied by entry {by} at {at}",
+        "{stage}（第 {n} 条）缺少的{field}已由第 {by} 条于 {at} 补报"
+    )
+    .to_string()
+}
+
 /// What the step asks, in words.
 fn what(f: &Finding, rules: &Rules) -> String {
     rules

@@ -85,7 +85,10 @@ fn an_entry_before_the_incident_is_refused() {
         1,
         "sitrep correct 20260310-001 --entry 1 --known '2026-03-10 14:09' --reason",
     );
-    assert!(err.contains("nothing is reported before the office knew"), "{err}");
+    assert!(
+        err.contains("nothing is reported before the office knew"),
+        "{err}"
+    );
     env.ok(&["escalate", &id, "--level", "city", "--at", "14:10"]);
 }
 

@@ -7,6 +7,7 @@
 mod env;
 
 mod check;
+mod deadlines;
 mod digest;
 mod errors;
 mod fuzz_corpus;

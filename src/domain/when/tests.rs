@@ -93,6 +93,48 @@ fn dst_gap_and_fold_are_refused_with_the_reason() {
     // With an offset, both are fine.
     assert!(parse_when("2026-10-25T02:30:00+01:00", now, berlin).is_ok());
     assert!(parse_when("2026-10-25 03:30", now, berlin).is_ok());
+    assert!(
+        fold.en
+            .contains("2026-10-25T02:30:00+02:00 (the first) or 2026-10-25T02:30:00+01:00")
+    );
+}
+
+/// The offsets suggested are the rules' zone's own, and each suggestion is accepted as typed.
+#[test]
+fn dst_suggestions_use_the_zones_own_offsets() {
+    let ny: Tz = "America/New_York".parse().expect("zone");
+    let now = at("2026-12-01T12:00:00-05:00");
+    let gap = parse_when("2026-03-08 02:30", now, ny).expect_err("gap");
+    let fold = parse_when("2026-11-01 01:30", now, ny).expect_err("fold");
+    for e in [&gap, &fold] {
+        assert!(
+            !e.en.contains("+02:00") && !e.en.contains("+01:00"),
+            "{}",
+            e.en
+        );
+        assert!(
+            e.en.contains("-05:00") && e.en.contains("-04:00"),
+            "{}",
+            e.en
+        );
+        assert!(
+            e.zh.contains("-05:00") && e.zh.contains("-04:00"),
+            "{}",
+            e.zh
+        );
+    }
+    for suggestion in [
+        "2026-03-08T02:30:00-05:00",
+        "2026-11-01T01:30:00-04:00",
+        "2026-11-01T01:30:00-05:00",
+    ] {
+        assert!(parse_when(suggestion, now, ny).is_ok(), "{suggestion}");
+    }
+    assert!(
+        fold.en.contains("2026-11-01T01:30:00-04:00 (the first)"),
+        "{}",
+        fold.en
+    );
 }
 
 #[test]
