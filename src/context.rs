@@ -35,10 +35,31 @@ pub struct Loaded {
     pub source: String,
 }
 
+/// Where "now" comes from: fixed (`SITREP_NOW`, tests), or the system's clock, which only the
+/// entry point can read and so hands in as a function.
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    Fixed(Instant),
+    System(fn() -> Instant),
+}
+
+impl Clock {
+    pub fn now(self) -> Instant {
+        match self {
+            Clock::Fixed(t) => t,
+            Clock::System(f) => f(),
+        }
+    }
+}
+
 /// The context of one command.
 #[derive(Debug)]
 pub struct Ctx {
+    /// When the command started: what typed times are relative to and the default claimed time.
     pub now: Instant,
+    /// The clock, read again for an entry's recorded time once the write has the database, so
+    /// recorded times follow the order entries were written in even when a writer waited.
+    pub clock: Clock,
     /// `SITREP_NOW` replaced the system clock.
     pub simulated: bool,
     pub db: PathBuf,
@@ -131,6 +152,17 @@ impl Ctx {
             .borrow_mut()
             .insert(hash.to_owned(), Rc::clone(&rules));
         Ok(rules)
+    }
+
+    /// Who is acting (`--as`, `SITREP_USER`, else the OS user), held to the rules of one-line
+    /// text: a writing command asks for it before anything else, so a bad name is refused
+    /// before anything is typed or recorded.
+    pub fn actor(&self) -> Result<String> {
+        crate::domain::text::clean_line("--as", &self.user)
+            .map_err(|m| crate::error::refuse(m).context(msg!(
+                "who is acting (--as or SITREP_USER) is not a usable name: give a name such as --as 值班员王磊",
+                "操作人（--as 或 SITREP_USER）不是可用的姓名：请给出姓名，例如 --as 值班员王磊"
+            )))
     }
 
     /// How tables are laid out on this output.

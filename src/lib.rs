@@ -61,18 +61,23 @@ pub fn run() -> i32 {
 
     let (now, simulated) = match env("SITREP_NOW") {
         Some(v) => match DateTime::parse_from_rfc3339(&v) {
-            Ok(t) => (tz::whole_seconds(t.to_utc()), true),
-            Err(_) => {
+            Ok(t) if crate::domain::when::in_range(&v, t.to_utc()).is_ok() => {
+                (tz::whole_seconds(t.to_utc()), true)
+            }
+            _ => {
                 report_error(&anyhow::Error::new(msg!(
-                    "SITREP_NOW is `{v}`, not an RFC 3339 time: set it like 2026-03-10T14:05:00+08:00, or unset it to use the system clock",
-                    "SITREP_NOW 为“{v}”，不是 RFC 3339 时间：应设为 2026-03-10T14:05:00+08:00 这样的格式，或取消设置以使用系统时钟"
+                    "SITREP_NOW is `{v}`, not an RFC 3339 time between 1970 and 2100: set it like 2026-03-10T14:05:00+08:00, or unset it to use the system clock",
+                    "SITREP_NOW 为“{v}”，不是 1970 至 2100 年间的 RFC 3339 时间：应设为 2026-03-10T14:05:00+08:00 这样的格式，或取消设置以使用系统时钟"
                 )));
                 return Exit::Failure as i32;
             }
         },
-        // The one place the system clock is read.
-        #[allow(clippy::disallowed_methods)]
-        None => (tz::whole_seconds(Utc::now()), false),
+        None => (system_now(), false),
+    };
+    let clock = if simulated {
+        context::Clock::Fixed(now)
+    } else {
+        context::Clock::System(system_now)
     };
 
     let data_dir = data_dir();
@@ -88,10 +93,12 @@ pub fn run() -> i32 {
             }
         }
     };
-    let os_user = env("USER")
-        .or_else(|| env("LOGNAME"))
-        .or_else(|| env("USERNAME"))
-        .unwrap_or_else(|| "unknown".to_owned());
+    let os_user = crate::domain::text::escape_os_user(
+        &env("USER")
+            .or_else(|| env("LOGNAME"))
+            .or_else(|| env("USERNAME"))
+            .unwrap_or_default(),
+    );
     let stdout_tty = std::io::stdout().is_terminal();
     let color = match g.color {
         ColorChoice::Always => true,
@@ -102,6 +109,7 @@ pub fn run() -> i32 {
 
     let ctx = Ctx {
         now,
+        clock,
         simulated,
         db,
         rules_source,
@@ -143,6 +151,12 @@ pub fn run() -> i32 {
             }
         }
     }
+}
+
+/// The system clock, whole seconds: the one place it is read.
+fn system_now() -> chrono::DateTime<Utc> {
+    #[allow(clippy::disallowed_methods)]
+    tz::whole_seconds(Utc::now())
 }
 
 /// The platform data directory for sitrep (`~/.local/share/sitrep` on Linux).

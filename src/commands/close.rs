@@ -67,6 +67,8 @@ pub fn report(
     edit: bool,
     out: &mut dyn Write,
 ) -> Result<Exit> {
+    let format = deadlines::format(ctx)?;
+    let actor = ctx.actor()?;
     let (flag, label) = match stage {
         Stage::Final => ("--summary", Label::Summary),
         _ => ("--progress", Label::Progress),
@@ -127,10 +129,10 @@ pub fn report(
             "id": id, "text": text, "at": at, "severity": severity, "report": flags.to_json(),
         }),
     };
-    let stamp = Stamp::of(ctx);
     let rec = record::write(ctx, &draft, |tx| {
+        let stamp = Stamp::of(ctx, &actor);
         record::append(ctx, tx, id, at_time, &stamp, body)
     })?;
-    deadlines::print(ctx, &rec, at_time, out)?;
+    deadlines::print(ctx, format, &rec, at_time, out)?;
     Ok(Exit::Success)
 }

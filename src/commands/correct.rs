@@ -83,6 +83,8 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
+    let format = deadlines::format(ctx)?;
+    let actor = ctx.actor()?;
     let mut missing = Vec::new();
     if a.entry.is_none() {
         missing.push("--entry");
@@ -168,7 +170,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     };
     let changes = Changes {
         at: time(&a.at)?,
-        title: text("--title", &a.title)?,
+        title: line("--title", &a.title)?,
         kind: a.kind.clone(),
         occurred: time(&a.occurred)?,
         known: time(&a.known)?,
@@ -202,10 +204,10 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         command: "correct",
         fields: json!({ "id": a.id, "entry": a.entry, "reason": a.reason, "argv": ctx.argv }),
     };
-    let stamp = Stamp::of(ctx);
     let rec = record::write(ctx, &draft, |tx| {
+        let stamp = Stamp::of(ctx, &actor);
         record::append(ctx, tx, &a.id, ctx.now, &stamp, body)
     })?;
-    deadlines::print(ctx, &rec, ctx.now, out)?;
+    deadlines::print(ctx, format, &rec, ctx.now, out)?;
     Ok(Exit::Success)
 }

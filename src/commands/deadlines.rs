@@ -16,9 +16,20 @@ use crate::error::refuse;
 use crate::i18n::{Label, pick};
 use crate::render::{self, finding::message, json as rj, table};
 
+/// The format a writing command prints its outcome in, checked before anything is recorded (a
+/// script that retries on a usage error must not file twice).
+pub fn format(ctx: &Ctx) -> Result<Format> {
+    ctx.format(&[Format::Table, Format::Json])
+}
+
 /// Prints the outcome of a write in the chosen format.
-pub fn print(ctx: &Ctx, rec: &Recorded, at: Instant, out: &mut dyn Write) -> Result<()> {
-    let format = ctx.format(&[Format::Table, Format::Json])?;
+pub fn print(
+    ctx: &Ctx,
+    format: Format,
+    rec: &Recorded,
+    at: Instant,
+    out: &mut dyn Write,
+) -> Result<()> {
     let rules = &rec.rules;
     let t = shown_at(ctx, at);
     let after = evaluate(&rec.entries, rules, t)

@@ -42,6 +42,8 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
+    let format = deadlines::format(ctx)?;
+    let actor = ctx.actor()?;
     let mut store = Store::open(&ctx.db)?;
     let rules = store.read(|tx| Ok(record::load(ctx, tx, &a.id)?.0))?;
     drop(store);
@@ -95,10 +97,10 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
             "reason": a.reason, "at": a.at,
         }),
     };
-    let stamp = Stamp::of(ctx);
     let rec = record::write(ctx, &draft, |tx| {
+        let stamp = Stamp::of(ctx, &actor);
         record::append(ctx, tx, &a.id, at, &stamp, body)
     })?;
-    deadlines::print(ctx, &rec, at, out)?;
+    deadlines::print(ctx, format, &rec, at, out)?;
     Ok(Exit::Success)
 }

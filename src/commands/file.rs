@@ -57,6 +57,8 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
+    let format = deadlines::format(ctx)?;
+    let actor = ctx.actor()?;
     let loaded = ctx.rules()?;
     let rules = &loaded.rules;
     if a.edit {
@@ -136,7 +138,7 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
     let facts = clean_text("--facts", &take(&a.facts)).map_err(refuse)?;
     let body = Body::Initial {
         header: Header {
-            title: clean_text("--title", &take(&a.title)).map_err(refuse)?,
+            title: clean_line("--title", &take(&a.title)).map_err(refuse)?,
             kind,
             occurred,
             known,
@@ -155,10 +157,10 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
             "at": a.at, "report": a.report.to_json(),
         }),
     };
-    let stamp = Stamp::of(ctx);
     let rec = record::write(ctx, &draft, |tx| {
+        let stamp = Stamp::of(ctx, &actor);
         record::file_new(ctx, tx, at, &stamp, body, None)
     })?;
-    deadlines::print(ctx, &rec, at, out)?;
+    deadlines::print(ctx, format, &rec, at, out)?;
     Ok(Exit::Success)
 }

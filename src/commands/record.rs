@@ -38,11 +38,13 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    pub fn of(ctx: &Ctx) -> Stamp {
+    /// The stamp of an entry written now by `actor` (from [`Ctx::actor`]); called inside the
+    /// write transaction, so the recorded time is when the write had the database.
+    pub fn of(ctx: &Ctx, actor: &str) -> Stamp {
         Stamp {
-            by: ctx.user.clone(),
+            by: actor.to_owned(),
             os_user: ctx.os_user.clone(),
-            recorded: ctx.now,
+            recorded: ctx.clock.now().max(ctx.now),
             imported: false,
             simulated: ctx.simulated,
         }

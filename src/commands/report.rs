@@ -4,6 +4,7 @@ use anyhow::Result;
 
 use crate::domain::amount::parse_amount;
 use crate::domain::model::{Cause, CauseStatus, Figures, Report};
+use crate::domain::replay::check_figure;
 use crate::domain::text::clean_text;
 use crate::error::refuse;
 use crate::msg;
@@ -48,9 +49,20 @@ pub struct ReportFlags {
 }
 
 impl ReportFlags {
-    /// The figures given, checked against the rules.
+    /// The figures given, checked against the rules: known names, whole numbers within bounds,
+    /// each given once.
     pub fn figures(&self, rules: &Rules) -> Result<Figures> {
         let mut f = Figures::new();
+        let mut put = |name: &str, flag: &str, value: i64| -> Result<()> {
+            check_figure(name, value).map_err(refuse)?;
+            if f.insert(name.to_owned(), value).is_some() {
+                return Err(refuse(msg!(
+                    "{name} is given twice (again by {flag}): give each figure once",
+                    "“{name}”重复给出（{flag} 再次给出）：每项数字只给一次"
+                )));
+            }
+            Ok(())
+        };
         let named = [
             ("deaths", "--deaths", self.deaths),
             ("missing", "--missing", self.missing),
@@ -65,14 +77,11 @@ impl ReportFlags {
         ];
         for (name, flag, value) in named {
             if let Some(v) = value {
-                f.insert(name.to_owned(), count(flag, v)?);
+                put(name, flag, v)?;
             }
         }
         if let Some(loss) = &self.loss {
-            f.insert(
-                "direct_loss".to_owned(),
-                parse_amount(loss).map_err(refuse)?,
-            );
+            put("direct_loss", "--loss", parse_amount(loss).map_err(refuse)?)?;
         }
         for pair in &self.figures {
             let Some((name, value)) = pair.split_once('=') else {
@@ -86,15 +95,14 @@ impl ReportFlags {
             let v = if name == "direct_loss" {
                 parse_amount(value).map_err(refuse)?
             } else {
-                let v: i64 = value.trim().parse().map_err(|_| {
+                value.trim().parse().map_err(|_| {
                     refuse(msg!(
                         "--figure {name}={value}: `{value}` is not a whole number",
                         "--figure {name}={value}：“{value}”不是整数"
                     ))
-                })?;
-                count("--figure", v)?
+                })?
             };
-            f.insert(name.to_owned(), v);
+            put(name, "--figure", v)?;
         }
         Ok(f)
     }
@@ -106,8 +114,10 @@ impl ReportFlags {
                 text: clean_text("--cause", text).map_err(refuse)?,
                 status: status.unwrap_or(CauseStatus::Preliminary),
             })),
+            // The status says it; no words are stored, so what is stored never depends on the
+            // display language.
             (None, Some(CauseStatus::Unknown)) => Ok(Some(Cause {
-                text: crate::i18n::pick("unknown", "原因不明").to_owned(),
+                text: String::new(),
                 status: CauseStatus::Unknown,
             })),
             (None, Some(_)) => Err(refuse(msg!(
@@ -164,14 +174,4 @@ impl ReportFlags {
             "cause_status": self.cause_status.map(|s| s.as_str()),
         })
     }
-}
-
-fn count(flag: &str, v: i64) -> Result<i64> {
-    if v < 0 {
-        return Err(refuse(msg!(
-            "{flag} {v}: figures cannot be negative",
-            "{flag} {v}：数字不能为负"
-        )));
-    }
-    Ok(v)
 }

@@ -101,10 +101,9 @@ fn table_view(
         (Label::Figures, render::figures_line(rules, &s.figures)),
         (
             Label::Cause,
-            h.cause.as_ref().map_or_else(
-                || Label::None.text().to_owned(),
-                |c| format!("{} ({})", c.text, render::cause_status(c.status)),
-            ),
+            h.cause
+                .as_ref()
+                .map_or_else(|| Label::None.text().to_owned(), render::cause),
         ),
         (
             Label::Rules,
@@ -214,12 +213,7 @@ pub fn details(e: &Entry, rules: &Rules) -> String {
             ));
         }
         if let Some(c) = &r.cause {
-            s.push_str(&format!(
-                "\n{}: {} ({})",
-                Label::Cause.text(),
-                c.text,
-                render::cause_status(c.status)
-            ));
+            s.push_str(&format!("\n{}: {}", Label::Cause.text(), render::cause(c)));
         }
         s
     };
@@ -298,12 +292,7 @@ pub fn details(e: &Entry, rules: &Rules) -> String {
                 ));
             }
             if let Some(c) = &changes.cause {
-                parts.push(format!(
-                    "{} → {} ({})",
-                    Label::Cause.text(),
-                    c.text,
-                    render::cause_status(c.status)
-                ));
+                parts.push(format!("{} → {}", Label::Cause.text(), render::cause(c)));
             }
             if let Some(v) = &changes.level {
                 parts.push(format!(

@@ -51,9 +51,11 @@ impl CauseStatus {
     }
 }
 
-/// A cause and its certainty.
+/// A cause and its certainty. A cause of unknown certainty may have no words (`text` empty):
+/// readers show the status in their language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cause {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
     pub status: CauseStatus,
 }

@@ -335,12 +335,41 @@ fn check_entry(e: &Effective, h: &Header, filed: Instant, rules: &Rules) -> Resu
 fn check_report(r: &Report, rules: &Rules) -> Result<(), Msg> {
     for (name, value) in &r.figures {
         rules.known_figure(name)?;
-        if *value < 0 {
-            return Err(msg!(
-                "figure `{name}` is {value}: figures cannot be negative",
-                "统计项“{name}”为 {value}：不能为负数"
-            ));
-        }
+        check_figure(name, *value)?;
+    }
+    Ok(())
+}
+
+/// The most people a count may say: more than any accident has had, so a larger number is a
+/// typing slip, and sums of many incidents stay far from overflowing.
+pub const MAX_PEOPLE: i64 = 10_000_000;
+
+/// The largest amount (yuan) or other declared figure.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
+
+/// A figure's value within its bounds: 0 to [`MAX_PEOPLE`] for the built-in counts of people,
+/// 0 to [`MAX_AMOUNT`] for `direct_loss` and the figures a rules file declares.
+pub fn check_figure(name: &str, value: i64) -> Result<(), Msg> {
+    let people = crate::rules::BUILTIN_FIGURES.contains(&name) && name != "direct_loss";
+    let max = if people { MAX_PEOPLE } else { MAX_AMOUNT };
+    if value < 0 {
+        return Err(msg!(
+            "figure `{name}` is {value}: figures cannot be negative",
+            "统计项“{name}”为 {value}：不能为负数"
+        ));
+    }
+    if value > max {
+        return Err(if people {
+            msg!(
+                "figure `{name}` is {value}, more than {max} people: check the number",
+                "统计项“{name}”为 {value}，超过 {max} 人：请核对数字"
+            )
+        } else {
+            msg!(
+                "figure `{name}` is {value}, more than {max}: check the number",
+                "统计项“{name}”为 {value}，超过 {max}：请核对数字"
+            )
+        });
     }
     Ok(())
 }

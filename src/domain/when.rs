@@ -40,7 +40,22 @@ pub fn parse_when(input: &str, now: Instant, tz: Tz) -> Result<Instant, Msg> {
 pub fn parse_bound(input: &str, now: Instant, tz: Tz) -> Result<Instant, Msg> {
     let text = normalize(input);
     let t = parse_any(&text, now, tz).map_err(|e| e.unwrap_or_else(|| unknown_form(input)))?;
-    Ok(tz::whole_seconds(t))
+    in_range(input, tz::whole_seconds(t))
+}
+
+/// The first instant sitrep records (1970-01-01 UTC) and the first it no longer does
+/// (2101-01-01 UTC): outside, a time is a typing slip, and before 1900 zones have local mean
+/// time offsets (`+08:06`) that no export could carry faithfully.
+pub fn in_range(input: &str, t: Instant) -> Result<Instant, Msg> {
+    let first = Instant::from_timestamp(0, 0).unwrap_or_default();
+    let end = Instant::from_timestamp(4_133_980_800, 0).unwrap_or_default();
+    if t < first || t >= end {
+        return Err(msg!(
+            "`{input}` is outside 1970–2100: check the year",
+            "“{input}”不在 1970 至 2100 年之间：请核对年份"
+        ));
+    }
+    Ok(t)
 }
 
 /// Parses `--since`: a time as [`parse_when`] takes, or a duration back from `base` (`7d`,

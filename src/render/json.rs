@@ -35,7 +35,8 @@ struct CauseJson<'a>(&'a Cause);
 impl Serialize for CauseJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(2))?;
-        m.serialize_entry("text", &self.0.text)?;
+        // A cause of unknown certainty may have no words.
+        m.serialize_entry("text", &Some(&self.0.text).filter(|t| !t.is_empty()))?;
         m.serialize_entry("status", self.0.status.as_str())?;
         m.end()
     }

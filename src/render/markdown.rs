@@ -116,13 +116,7 @@ pub fn written_report(s: &Summary, entries: &[Entry], h: &History, rules: &Rules
 
     heading(&mut o, "6. Other", "六、其他应当报告的情况");
     if let Some(c) = &h.cause {
-        let status = super::cause_status(c.status);
-        let _ = writeln!(
-            o,
-            "- {}: {} ({status})",
-            Label::Cause.text(),
-            escape(&c.text)
-        );
+        let _ = writeln!(o, "- {}: {}", Label::Cause.text(), escape(&super::cause(c)));
     }
     for e in entries {
         match &e.body {

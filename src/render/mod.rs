@@ -103,6 +103,18 @@ pub fn waiting(rules: &Rules, step: &Step) -> String {
     }
 }
 
+/// A cause for people: its words and certainty, "(原因不明)" alone when it has no words.
+pub fn cause(c: &crate::domain::model::Cause) -> String {
+    let status = cause_status(c.status);
+    if c.text.is_empty() {
+        return status.to_owned();
+    }
+    match lang() {
+        Lang::Zh => format!("{}（{status}）", c.text),
+        Lang::En => format!("{} ({status})", c.text),
+    }
+}
+
 /// A cause's certainty for people.
 pub fn cause_status(s: crate::domain::model::CauseStatus) -> &'static str {
     use crate::domain::model::CauseStatus as C;

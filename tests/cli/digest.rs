@@ -74,7 +74,7 @@ fn scenario() -> TestEnv {
     env.at("2026-03-11T08:00:00+08:00");
     env.file(&[
         "--title",
-        "燃气泄漏, 紧急\n第二行",
+        "燃气泄漏, \"紧急\"",
         "--kind",
         "gas",
         "--occurred",
@@ -224,9 +224,9 @@ fn csv_is_one_row_per_incident_touched_and_safe() {
         &records[1][1], "'=HYPERLINK(\"http://x\")",
         "no cell starts a formula"
     );
-    assert_eq!(&records[2][1], "燃气泄漏, 紧急\n第二行");
+    assert_eq!(&records[2][1], "燃气泄漏, \"紧急\"");
     assert!(
-        csv.contains("\"燃气泄漏, 紧急\n第二行\""),
+        csv.contains("\"燃气泄漏, \"\"紧急\"\"\""),
         "RFC 4180 quoting: {csv}"
     );
     for r in &records {

@@ -132,7 +132,8 @@ fn reclassifications_are_derived_again() {
     );
     let file = env.path("old.jsonl");
     std::fs::write(&file, format!("{inc}\n")).expect("written");
-    let fresh = TestEnv::new();
+    let mut fresh = TestEnv::new();
+    fresh.at("2026-03-20T09:00:00+08:00");
     fresh.ok(&["import", file.to_str().expect("utf-8")]);
     let (_, v) = fresh.json(&["show", "20260310-001"]);
     assert_eq!(v["severity"], json!("larger"));
@@ -172,7 +173,8 @@ fn a_bad_line_is_refused_by_number_and_nothing_is_written() {
     text.push(broken.to_string());
     let file = env.path("bad.jsonl");
     std::fs::write(&file, text.join("\n")).expect("written");
-    let fresh = TestEnv::new();
+    let mut fresh = TestEnv::new();
+    fresh.at("2026-03-20T09:00:00+08:00");
     let r = fresh.run(&["import", file.to_str().expect("utf-8")]);
     assert_eq!(r.code, 1);
     assert!(
@@ -214,7 +216,8 @@ fn rules_the_database_lacks_are_replaced_by_the_rules_in_force_and_said_so() {
     let env = ledger();
     let mut line = lines(&env.ok(&["export"]))[0].clone();
     line["rules"] = json!("f".repeat(64));
-    let fresh = TestEnv::new();
+    let mut fresh = TestEnv::new();
+    fresh.at("2026-03-20T09:00:00+08:00");
     let r = fresh
         .cmd(&["import", "-"])
         .write_stdin(format!("{line}\n"))
@@ -235,7 +238,8 @@ fn rules_the_database_lacks_are_replaced_by_the_rules_in_force_and_said_so() {
 fn import_reads_standard_input() {
     let env = ledger();
     let exported = env.ok(&["export"]);
-    let fresh = TestEnv::new();
+    let mut fresh = TestEnv::new();
+    fresh.at("2026-03-20T09:00:00+08:00");
     let out = fresh
         .cmd(&["import", "-"])
         .write_stdin(exported)

@@ -13,6 +13,7 @@
 //! - A progress count goes to stderr on a terminal, nothing otherwise.
 
 mod parse;
+mod shape;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -94,7 +95,7 @@ fn import(ctx: &Ctx, tx: &Tx<'_>, reader: impl BufRead) -> Result<(u64, u64)> {
                 "第 {number} 行：{zh}；未导入任何记录"
             ))
         };
-        let inc = parse::incident(&line).map_err(at_line)?;
+        let inc = parse::incident(&line, ctx.now).map_err(at_line)?;
         let rules = match stored_rules.get(&inc.rules) {
             Some(r) => Rc::clone(r),
             None => {

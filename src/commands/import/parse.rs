@@ -1,17 +1,21 @@
 //! Reading the public JSON shape back: one exported incident (a line of `export`, or of an older
 //! ledger converted to that shape) into entry bodies. The inverse of `render::json`.
 //!
-//! Lines are read straight into typed mirrors of the shape (keys `export` writes that import does
-//! not need, such as hashes, are skipped), then checked per entry type with messages that name
-//! the entry and the key. Reclassification entries are dropped: `import` derives them again from
-//! the figures, as the commands do.
+//! Rules: what `import` accepts is what the commands accept. Lines are read into the mirrors of
+//! `shape` (unknown and repeated keys refused at every level), then every value is held to the
+//! rules of typed input, with messages that name the entry and the key: one-line fields as
+//! one-line text, times between 1970 and 2100, no claimed time in the future, no entry recorded
+//! more than [`FUTURE_SLACK_SECS`] before the time it claims. Reclassification entries are
+//! dropped: `import` derives them again from the figures, as the commands do.
 
 use chrono::DateTime;
-use serde::Deserialize;
 
+use super::shape::{CauseJson, EntryJson, LineJson, StrictFigures};
 use crate::domain::model::{
     Body, Cause, CauseStatus, Changes, Escalation, Figures, Header, Instant, Report,
 };
+use crate::domain::text::{clean_line, clean_text, escape_os_user};
+use crate::domain::when::{FUTURE_SLACK_SECS, in_range};
 use crate::i18n::Msg;
 use crate::msg;
 use crate::rules::Stage;
@@ -39,77 +43,15 @@ pub struct InIncident {
 
 type R<T> = Result<T, Msg>;
 
-#[derive(Deserialize)]
-struct LineJson {
-    id: Option<String>,
-    rules: Option<String>,
-    entries: Option<Vec<EntryJson>>,
+/// Where in the input, for messages, and the moment "the future" starts.
+struct At<'a> {
+    what: &'a str,
+    now: Instant,
 }
-
-#[derive(Deserialize)]
-struct CauseJson {
-    text: Option<String>,
-    status: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct EntryJson {
-    n: Option<u32>,
-    #[serde(rename = "type")]
-    ty: Option<String>,
-    at: Option<String>,
-    recorded: Option<String>,
-    by: Option<String>,
-    os_user: Option<String>,
-    simulated_clock: Option<bool>,
-    title: Option<String>,
-    kind: Option<String>,
-    occurred: Option<String>,
-    known: Option<String>,
-    location: Option<String>,
-    unit: Option<String>,
-    declared_severity: Option<String>,
-    facts: Option<String>,
-    progress: Option<String>,
-    summary: Option<String>,
-    measures: Option<String>,
-    figures: Option<Figures>,
-    cause: Option<CauseJson>,
-    level: Option<String>,
-    channel: Option<String>,
-    contact: Option<String>,
-    reason: Option<String>,
-    corrects: Option<u32>,
-    changes: Option<ChangesJson>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct ChangesJson {
-    at: Option<String>,
-    title: Option<String>,
-    kind: Option<String>,
-    occurred: Option<String>,
-    known: Option<String>,
-    location: Option<String>,
-    unit: Option<String>,
-    severity: Option<String>,
-    text: Option<String>,
-    measures: Option<String>,
-    figures: Option<Figures>,
-    cause: Option<CauseJson>,
-    level: Option<String>,
-    channel: Option<String>,
-    contact: Option<String>,
-    reason: Option<String>,
-}
-
-/// Where in the input, for messages.
-struct At<'a>(&'a str);
 
 impl At<'_> {
     fn missing(&self, key: &str, expected: &str) -> Msg {
-        let what = self.0;
+        let what = self.what;
         msg!(
             "{what}: `{key}` is missing or not {expected}",
             "{what}：“{key}”缺失或不是{expected}"
@@ -120,22 +62,29 @@ impl At<'_> {
         v.ok_or_else(|| self.missing(key, expected))
     }
 
-    /// A required text, held to the same rules as typed text (no control characters, no
-    /// bidirectional overrides, not empty, not over 64 KiB).
+    fn located(&self, m: Msg) -> Msg {
+        let (what, en, zh) = (self.what, m.en, m.zh);
+        msg!("{what}: {en}", "{what}：{zh}")
+    }
+
+    /// Required multi-line text, held to the rules of typed text.
     fn text(&self, v: Option<String>, key: &str) -> R<String> {
         let s = self.need(v, key, "a string")?;
-        self.clean(&s, key)
+        clean_text(&format!("`{key}`"), &s).map_err(|m| self.located(m))
     }
 
     fn opt_text(&self, v: Option<String>, key: &str) -> R<Option<String>> {
-        v.map(|s| self.clean(&s, key)).transpose()
+        v.map(|s| self.text(Some(s), key)).transpose()
     }
 
-    fn clean(&self, s: &str, key: &str) -> R<String> {
-        crate::domain::text::clean_text(&format!("`{key}`"), s).map_err(|m| {
-            let (what, en, zh) = (self.0, m.en, m.zh);
-            msg!("{what}: {en}", "{what}：{zh}")
-        })
+    /// Required one-line text (a title, a name, an id).
+    fn line(&self, v: Option<String>, key: &str) -> R<String> {
+        let s = self.need(v, key, "a string")?;
+        clean_line(&format!("`{key}`"), &s).map_err(|m| self.located(m))
+    }
+
+    fn opt_line(&self, v: Option<String>, key: &str) -> R<Option<String>> {
+        v.map(|s| self.line(Some(s), key)).transpose()
     }
 
     fn time(&self, v: Option<String>, key: &str) -> R<Instant> {
@@ -147,10 +96,24 @@ impl At<'_> {
         v.map(|s| self.parse_time(&s, key)).transpose()
     }
 
+    /// An RFC 3339 time between 1970 and 2100 and not in the future.
     fn parse_time(&self, s: &str, key: &str) -> R<Instant> {
-        DateTime::parse_from_rfc3339(s)
+        let t = DateTime::parse_from_rfc3339(s)
             .map(|t| crate::tz::whole_seconds(t.to_utc()))
-            .map_err(|_| self.missing(key, "an RFC 3339 time"))
+            .map_err(|_| self.missing(key, "an RFC 3339 time"))?;
+        let t = in_range(s, t).map_err(|m| self.located(m))?;
+        if (t - self.now).num_seconds() > FUTURE_SLACK_SECS {
+            let what = self.what;
+            return Err(msg!(
+                "{what}: `{key}` {s} is in the future: an imported record holds what happened",
+                "{what}：“{key}” {s} 是将来的时间：导入的记录只能是已发生的事"
+            ));
+        }
+        Ok(t)
+    }
+
+    fn figures(&self, f: Option<StrictFigures>) -> Figures {
+        f.map(|f| f.0).unwrap_or_default()
     }
 
     fn cause(&self, c: Option<CauseJson>, key: &str) -> R<Option<Cause>> {
@@ -162,34 +125,50 @@ impl At<'_> {
                 "unknown, preliminary or confirmed",
             )
         })?;
-        Ok(Some(Cause {
-            text: self.text(c.text, &format!("{key}.text"))?,
-            status,
-        }))
+        let text = match (status, c.text) {
+            // A cause of unknown certainty needs no words.
+            (CauseStatus::Unknown, None) => String::new(),
+            (_, text) => self.text(text, &format!("{key}.text"))?,
+        };
+        Ok(Some(Cause { text, status }))
     }
 }
 
-/// Reads one line: an incident object.
-pub fn incident(line: &str) -> R<InIncident> {
+/// Reads one line: an incident object. `now` is when the import runs.
+pub fn incident(line: &str, now: Instant) -> R<InIncident> {
+    // serde would read a struct from an array too; an incident is an object.
+    if !line.trim_start().starts_with('{')
+        && serde_json::from_str::<serde::de::IgnoredAny>(line).is_ok()
+    {
+        return Err(msg!(
+            "not a JSON object of an incident: each line is one incident, as `sitrep export` writes it",
+            "不是事件的 JSON 对象：每行应为一起事件，格式同 `sitrep export` 的输出"
+        ));
+    }
     let parsed: LineJson = serde_json::from_str(line).map_err(|e| {
-        let e = e.to_string();
-        if e.contains("expected struct") || e.contains("invalid type") {
-            msg!(
-                "not a JSON object of an incident ({e}): each line is one incident, as `sitrep export` writes it",
-                "不是事件的 JSON 对象（{e}）：每行应为一起事件，格式同 `sitrep export` 的输出"
-            )
-        } else {
-            msg!("not valid JSON ({e})", "不是有效的 JSON（{e}）")
+        use serde_json::error::Category;
+        let text = e.to_string();
+        match e.classify() {
+            Category::Syntax | Category::Eof | Category::Io => {
+                msg!("not valid JSON ({text})", "不是有效的 JSON（{text}）")
+            }
+            Category::Data => msg!(
+                "not an incident as `sitrep export` writes it ({text})",
+                "不是 `sitrep export` 格式的事件（{text}）"
+            ),
         }
     })?;
-    let top = At("incident");
-    let id = top.text(parsed.id, "id")?;
+    let top = At {
+        what: "incident",
+        now,
+    };
+    let id = top.line(parsed.id, "id")?;
     let list = top.need(parsed.entries, "entries", "an array")?;
     let mut entries = Vec::with_capacity(list.len());
     for (i, e) in list.into_iter().enumerate() {
         let n = e.n.unwrap_or(u32::try_from(i + 1).unwrap_or(u32::MAX));
         let what = format!("{id} entry {n}");
-        if let Some(e) = entry(&At(&what), e)? {
+        if let Some(e) = entry(&At { what: &what, now }, e)? {
             entries.push(e);
         }
     }
@@ -210,39 +189,39 @@ fn report(a: &At<'_>, e: &mut EntryJson, stage: Stage) -> R<Report> {
     Ok(Report {
         text: a.text(text, key)?,
         measures: a.opt_text(e.measures.take(), "measures")?,
-        figures: e.figures.take().unwrap_or_default(),
+        figures: a.figures(e.figures.take()),
         cause: a.cause(e.cause.take(), "cause")?,
     })
 }
 
 fn entry(a: &At<'_>, mut e: EntryJson) -> R<Option<InEntry>> {
-    let ty = a.text(e.ty.take(), "type")?;
+    let ty = a.line(e.ty.take(), "type")?;
     let body = match ty.as_str() {
         "initial" => Body::Initial {
             header: Header {
-                title: a.text(e.title.take(), "title")?,
-                kind: a.text(e.kind.take(), "kind")?,
+                title: a.line(e.title.take(), "title")?,
+                kind: a.line(e.kind.take(), "kind")?,
                 occurred: a.time(e.occurred.take(), "occurred")?,
                 known: a.time(e.known.take(), "known")?,
-                location: a.text(e.location.take(), "location")?,
-                unit: a.text(e.unit.take(), "unit")?,
+                location: a.line(e.location.take(), "location")?,
+                unit: a.line(e.unit.take(), "unit")?,
             },
             report: report(a, &mut e, Stage::Initial)?,
-            severity: a.opt_text(e.declared_severity.take(), "declared_severity")?,
+            severity: a.opt_line(e.declared_severity.take(), "declared_severity")?,
             rules: String::new(),
         },
         "followup" => Body::Followup {
             report: report(a, &mut e, Stage::Followup)?,
-            severity: a.opt_text(e.declared_severity.take(), "declared_severity")?,
+            severity: a.opt_line(e.declared_severity.take(), "declared_severity")?,
         },
         "final" => Body::Final {
             report: report(a, &mut e, Stage::Final)?,
         },
         "escalation" => Body::Escalation {
             escalation: Escalation {
-                level: a.text(e.level.take(), "level")?,
-                channel: a.text(e.channel.take(), "channel")?,
-                contact: a.opt_text(e.contact.take(), "contact")?,
+                level: a.line(e.level.take(), "level")?,
+                channel: a.line(e.channel.take(), "channel")?,
+                contact: a.opt_line(e.contact.take(), "contact")?,
                 reason: a.opt_text(e.reason.take(), "reason")?,
             },
         },
@@ -254,26 +233,26 @@ fn entry(a: &At<'_>, mut e: EntryJson) -> R<Option<InEntry>> {
                 reason: a.text(e.reason.take(), "reason")?,
                 changes: Changes {
                     at: a.opt_time(c.at, "changes.at")?,
-                    title: a.opt_text(c.title, "changes.title")?,
-                    kind: a.opt_text(c.kind, "changes.kind")?,
+                    title: a.opt_line(c.title, "changes.title")?,
+                    kind: a.opt_line(c.kind, "changes.kind")?,
                     occurred: a.opt_time(c.occurred, "changes.occurred")?,
                     known: a.opt_time(c.known, "changes.known")?,
-                    location: a.opt_text(c.location, "changes.location")?,
-                    unit: a.opt_text(c.unit, "changes.unit")?,
-                    severity: a.opt_text(c.severity, "changes.severity")?,
+                    location: a.opt_line(c.location, "changes.location")?,
+                    unit: a.opt_line(c.unit, "changes.unit")?,
+                    severity: a.opt_line(c.severity, "changes.severity")?,
                     text: a.opt_text(c.text, "changes.text")?,
                     measures: a.opt_text(c.measures, "changes.measures")?,
-                    figures: c.figures.unwrap_or_default(),
+                    figures: a.figures(c.figures),
                     cause: a.cause(c.cause, "changes.cause")?,
-                    level: a.opt_text(c.level, "changes.level")?,
-                    channel: a.opt_text(c.channel, "changes.channel")?,
-                    contact: a.opt_text(c.contact, "changes.contact")?,
+                    level: a.opt_line(c.level, "changes.level")?,
+                    channel: a.opt_line(c.channel, "changes.channel")?,
+                    contact: a.opt_line(c.contact, "changes.contact")?,
                     reason: a.opt_text(c.reason, "changes.reason")?,
                 },
             }
         }
         other => {
-            let what = a.0;
+            let what = a.what;
             return Err(msg!(
                 "{what}: unknown type `{other}`; the types are initial, followup, escalation, reclassification, final, correction",
                 "{what}：未知的类别“{other}”；可用 initial、followup、escalation、reclassification、final、correction"
@@ -281,17 +260,31 @@ fn entry(a: &At<'_>, mut e: EntryJson) -> R<Option<InEntry>> {
         }
     };
     let at = a.time(e.at.take(), "at")?;
+    let recorded = a.opt_time(e.recorded.take(), "recorded")?.unwrap_or(at);
+    if (at - recorded).num_seconds() > FUTURE_SLACK_SECS {
+        let what = a.what;
+        let (at, rec) = (
+            crate::tz::rfc3339(chrono_tz::UTC, at),
+            crate::tz::rfc3339(chrono_tz::UTC, recorded),
+        );
+        return Err(msg!(
+            "{what}: recorded {rec}, more than 5 minutes before the time it claims ({at}): nothing is recorded before it happens",
+            "{what}：记录时间 {rec} 早于其所称时间 {at} 超过5分钟：事情发生之前不可能记录"
+        ));
+    }
     Ok(Some(InEntry {
         n: a.need(e.n, "n", "a whole number")?,
         at,
-        recorded: a.opt_time(e.recorded.take(), "recorded")?.unwrap_or(at),
+        recorded,
         by: a
-            .opt_text(e.by.take(), "by")?
+            .opt_line(e.by.take(), "by")?
             .unwrap_or_else(|| "import".to_owned()),
-        os_user: match e.os_user.take().filter(|u| !u.is_empty()) {
-            Some(u) => a.clean(&u, "os_user")?,
-            None => String::new(),
-        },
+        os_user: e
+            .os_user
+            .take()
+            .filter(|u| !u.is_empty())
+            .map(|u| escape_os_user(&u))
+            .unwrap_or_default(),
         simulated: e.simulated_clock.unwrap_or(false),
         body,
     }))
