@@ -126,8 +126,18 @@ impl Ctx {
 
     /// The rules an incident is pinned to, from the database.
     pub fn pinned(&self, tx: &Tx<'_>, hash: &str) -> Result<Rc<Rules>> {
+        self.try_pinned(tx, hash)?.with_context(|| {
+            msg!(
+                "the rules {hash} an incident is pinned to are missing from the database, or their text no longer has that hash: run `sitrep verify`",
+                "事件所依据的规则 {hash} 在数据库中缺失，或其文本已与哈希不符：请运行 `sitrep verify`"
+            )
+        })
+    }
+
+    /// The rules stored under `hash`, or `None` when there are none whose text has that hash.
+    pub fn try_pinned(&self, tx: &Tx<'_>, hash: &str) -> Result<Option<Rc<Rules>>> {
         if let Some(r) = self.rules_cache.pinned.borrow().get(hash) {
-            return Ok(Rc::clone(r));
+            return Ok(Some(Rc::clone(r)));
         }
         let rules = match self
             .rules_cache
@@ -137,21 +147,23 @@ impl Ctx {
         {
             Some(l) => Rc::clone(&l.rules),
             None => {
-                let text = tx.rules_text(hash)?.with_context(|| {
-                    msg!(
-                        "the rules {hash} an incident is pinned to are missing from the database: run `sitrep verify`",
-                        "事件所依据的规则 {hash} 在数据库中缺失：请运行 `sitrep verify`"
-                    )
-                })?;
+                let Some(text) = tx.rules_text(hash)? else {
+                    return Ok(None);
+                };
                 let short = &hash[..hash.len().min(12)];
-                Rc::new(Rules::parse(&text, &format!("stored rules {short}"))?)
+                let rules = Rules::parse(&text, &format!("stored rules {short}"))?;
+                // A text edited in the database no longer has the hash it is stored under.
+                if rules.hash != hash {
+                    return Ok(None);
+                }
+                Rc::new(rules)
             }
         };
         self.rules_cache
             .pinned
             .borrow_mut()
             .insert(hash.to_owned(), Rc::clone(&rules));
-        Ok(rules)
+        Ok(Some(rules))
     }
 
     /// Who is acting (`--as`, `SITREP_USER`, else the OS user), held to the rules of one-line

@@ -1,4 +1,5 @@
-//! `sitrep backup PATH`: a consistent copy while others write (`VACUUM INTO`), mode 0600.
+//! `sitrep backup PATH`: a consistent copy while others write (`VACUUM INTO` a temporary file
+//! beside PATH, synced, then linked into place), mode 0600. PATH is a path, never an SQLite URI.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -6,8 +7,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::context::Ctx;
-use crate::error::{Exit, refuse};
-use crate::msg;
+use crate::error::Exit;
 use crate::store::Store;
 
 /// A consistent copy of the database.
@@ -19,13 +19,6 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
-    if a.path.exists() {
-        let p = a.path.display();
-        return Err(refuse(msg!(
-            "{p} exists already: backup never overwrites; give a new path",
-            "{p} 已存在：备份不会覆盖已有文件，请指定新路径"
-        )));
-    }
     let store = Store::open(&ctx.db)?;
     store.backup(&a.path)?;
     writeln!(out, "{}", a.path.display())?;

@@ -24,7 +24,9 @@ use crate::error::{Exit, refuse};
 use crate::i18n::{Label, pick};
 use crate::render::{self, finding::minutes_cell, json as rj, table};
 use crate::rules::Rules;
-use crate::store::{Scope, Store, Tx};
+use crate::store::{Damage, Scope, Store, Tx};
+
+use super::audit;
 use crate::tz::{rfc3339, short};
 
 /// Findings as of a moment.
@@ -75,20 +77,22 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         closed_after = Instant::MIN_UTC;
     }
     let mut store = Store::open(&ctx.db)?;
-    let judged = store.read(|tx| judge_scope(ctx, tx, at, closed_after))?;
+    let mut damaged = store.damage().to_vec();
+    let (judged, row_damage) = store.read(|tx| judge_scope(ctx, tx, at, closed_after))?;
+    damaged.extend(row_damage);
 
     let violations = judged
         .iter()
         .flat_map(|j| &j.findings)
         .filter(|f| f.kind.is_violation())
         .count();
-    let any = judged.iter().any(|j| !j.findings.is_empty());
+    let any = judged.iter().any(|j| !j.findings.is_empty()) || !damaged.is_empty();
     if format == Format::Json {
         if !a.quiet || any {
-            serde_json::to_writer_pretty(&mut *out, &to_json(&judged, at, tz))?;
+            serde_json::to_writer_pretty(&mut *out, &to_json(&judged, &damaged, at, tz))?;
             writeln!(out)?;
         }
-    } else if any {
+    } else if judged.iter().any(|j| !j.findings.is_empty()) {
         print_table(ctx, out, &judged, at)?;
     } else if !a.quiet {
         let shown = short(tz, at);
@@ -101,7 +105,9 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             )
         )?;
     }
-    Ok(if violations > 0 {
+    // Damage does not blind the judging of the rest, and it is a problem in itself.
+    audit::warn(&damaged);
+    Ok(if violations > 0 || !damaged.is_empty() {
         Exit::Problems
     } else {
         Exit::Success
@@ -109,12 +115,14 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
 }
 
 /// Evaluates every incident in scope at `at`: two queries, whatever the size of the history.
+/// An incident whose row disagrees with its entries is judged from its entries and named as
+/// damage; one whose entries cannot be replayed is named and left out; the others are judged.
 pub fn judge_scope(
     ctx: &Ctx,
     tx: &Tx<'_>,
     at: Instant,
     closed_after: Instant,
-) -> Result<Vec<Judged>> {
+) -> Result<(Vec<Judged>, Vec<Damage>)> {
     let scope = Scope::Check { at, closed_after };
     let rows: HashMap<String, Summary> = tx
         .scope_incidents(scope)?
@@ -122,36 +130,54 @@ pub fn judge_scope(
         .map(|r| (r.id.clone(), r))
         .collect();
     let mut out = Vec::with_capacity(rows.len());
+    let mut damaged = Vec::new();
     tx.scan_scope(scope, |id, entries| {
-        let Some(row) = rows.get(id) else {
+        let (read, damage) = audit::read(ctx, tx, id, rows.get(id), entries)?;
+        damaged.extend(damage);
+        let Some(read) = read else {
             return Ok(());
         };
-        let rules = ctx.pinned(tx, &row.rules)?;
-        let Some(history) = replay(&entries, &rules, Some(at)).map_err(refuse)? else {
-            return Ok(());
+        // The whole history is the history as of T unless something is claimed after T.
+        let later = read.entries.iter().any(|e| e.at > at)
+            || read.history.entries.iter().any(|e| e.at > at);
+        let history = if later {
+            match replay(&read.entries, &read.rules, Some(at)) {
+                Ok(Some(h)) => h,
+                Ok(None) => return Ok(()),
+                Err(m) => {
+                    damaged.push(Damage::Unreplayable {
+                        incident: id.to_owned(),
+                        message: m.to_string(),
+                    });
+                    return Ok(());
+                }
+            }
+        } else {
+            read.history
         };
         // Closed, as of T, before the scope's start.
         if history.closed.is_some_and(|c| c < closed_after) {
             return Ok(());
         }
-        let eval = evaluate_history(&history, &rules, at);
+        let eval = evaluate_history(&history, &read.rules, at);
         out.push(Judged {
             id: id.to_owned(),
-            title: row.title.clone(),
-            filed: row.filed,
-            rules,
+            title: history.header.title.clone(),
+            filed: history.filed,
+            rules: read.rules,
             findings: eval.findings,
         });
         Ok(())
     })?;
     // Oldest first, as the incidents were filed.
     out.sort_by(|a, b| (a.filed, &a.id).cmp(&(b.filed, &b.id)));
-    Ok(out)
+    Ok((out, damaged))
 }
 
 /// The JSON of DESIGN.md §5.
 pub fn to_json<'a>(
     judged: &'a [Judged],
+    damaged: &'a [Damage],
     at: Instant,
     tz: chrono_tz::Tz,
 ) -> impl serde::Serialize + 'a {
@@ -160,8 +186,13 @@ pub fn to_json<'a>(
         at: String,
         findings: Vec<rj::FindingJson<'a>>,
         summary: Value,
+        damaged: Vec<Value>,
     }
     CheckJson {
+        damaged: damaged
+            .iter()
+            .map(|d| json!({"incident": d.incident(), "message": d.to_string()}))
+            .collect(),
         at: rfc3339(tz, at),
         findings: judged
             .iter()

@@ -97,8 +97,8 @@ pub fn report(
     // first, without writing, so bad input is refused before anything is attempted.
     let mut store = Store::open(&ctx.db)?;
     let (rules, history) = store.read(|tx| {
-        let (rules, _, h) = record::load(ctx, tx, id)?;
-        Ok((rules, h))
+        let read = record::load(ctx, tx, id)?.0;
+        Ok((read.rules, read.history))
     })?;
     if let Some(closed) = history.closed {
         return Err(record::closed_error(id, closed, &rules));

@@ -104,8 +104,8 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
 
     let mut store = Store::open(&ctx.db)?;
     let (rules, history) = store.read(|tx| {
-        let (rules, _, h) = record::load(ctx, tx, &a.id)?;
-        Ok((rules, h))
+        let read = record::load(ctx, tx, &a.id)?.0;
+        Ok((read.rules, read.history))
     })?;
     drop(store);
     let Some(target) = history.entry(n) else {

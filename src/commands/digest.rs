@@ -10,12 +10,15 @@ use chrono::NaiveDate;
 use crate::cli::Format;
 use crate::context::Ctx;
 use crate::digest::{Digest, Loaded, Window, build};
+use crate::domain::summary::Summary;
 use crate::domain::when::parse_bound;
 use crate::error::{Exit, refuse, usage};
 use crate::i18n::{Label, pick};
 use crate::msg;
 use crate::render::{self, digest as rd, table};
 use crate::store::{Scope, Store};
+
+use super::audit;
 use crate::tz::short;
 
 /// The report for a window.
@@ -49,24 +52,28 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let rules = Rc::clone(&ctx.rules()?.rules);
     let window = window(ctx, &a, &rules)?;
     let mut store = Store::open(&ctx.db)?;
+    let mut damaged = store.damage().to_vec();
     let loaded = store.read(|tx| {
         let scope = Scope::Window {
             from: window.from,
             to: window.to,
         };
-        let rules_of: HashMap<String, String> = tx
+        let rows: HashMap<String, Summary> = tx
             .scope_incidents(scope)?
             .into_iter()
-            .map(|r| (r.id, r.rules))
+            .map(|r| (r.id.clone(), r))
             .collect();
-        let mut loaded = Vec::with_capacity(rules_of.len());
+        let mut loaded = Vec::with_capacity(rows.len());
         tx.scan_scope(scope, |id, entries| {
-            let hash = rules_of.get(id).map(String::as_str).unwrap_or_default();
-            loaded.push(Loaded {
-                id: id.to_owned(),
-                rules: ctx.pinned(tx, hash)?,
-                entries,
-            });
+            let (read, damage) = audit::read(ctx, tx, id, rows.get(id), entries)?;
+            damaged.extend(damage);
+            if let Some(read) = read {
+                loaded.push(Loaded {
+                    id: read.id,
+                    rules: read.rules,
+                    entries: read.entries,
+                });
+            }
             Ok(())
         })?;
         Ok(loaded)
@@ -86,7 +93,12 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         Format::Csv => rd::write_csv(&digest, out, a.bom)?,
         Format::Table => print_tables(ctx, &digest, &rules, out)?,
     }
-    Ok(Exit::Success)
+    audit::warn(&damaged);
+    Ok(if damaged.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Problems
+    })
 }
 
 fn window(ctx: &Ctx, a: &Args, rules: &crate::rules::Rules) -> Result<Window> {

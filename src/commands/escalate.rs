@@ -45,7 +45,7 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
     let format = deadlines::format(ctx)?;
     let actor = ctx.actor()?;
     let mut store = Store::open(&ctx.db)?;
-    let rules = store.read(|tx| Ok(record::load(ctx, tx, &a.id)?.0))?;
+    let rules = store.read(|tx| Ok(record::load(ctx, tx, &a.id)?.0.rules))?;
     drop(store);
     let levels = rules
         .levels

@@ -7,12 +7,12 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::context::Ctx;
-use crate::domain::replay::replay;
-use crate::domain::summary::Summary;
 use crate::engine::evaluate_history;
-use crate::error::{Exit, refuse};
+use crate::error::Exit;
 use crate::render::json as rj;
 use crate::store::Store;
+
+use super::audit;
 
 /// Every incident as JSON Lines.
 #[derive(Debug, clap::Args)]
@@ -23,29 +23,34 @@ pub struct Args {}
 
 pub fn run(ctx: &Ctx, _a: Args, out: &mut dyn Write) -> Result<Exit> {
     let mut store = Store::open(&ctx.db)?;
+    let mut damaged = store.damage().to_vec();
     store.read(|tx| {
         tx.scan_incidents(|id, entries| {
-            let hash = tx.incident(id)?.map(|r| r.rules).unwrap_or_default();
-            let rules = ctx.pinned(tx, &hash)?;
-            let Some(h) = replay(&entries, &rules, None).map_err(refuse)? else {
-                return Ok(());
-            };
+            let row = tx.incident(id)?;
+            let (read, damage) = audit::read(ctx, tx, id, row.as_ref(), entries)?;
+            damaged.extend(damage);
+            // An incident that cannot be replayed has no shape to export: it is named instead.
+            let Some(read) = read else { return Ok(()) };
             let at = ctx
                 .now
-                .max(entries.iter().map(|e| e.at).max().unwrap_or(ctx.now));
-            let eval = evaluate_history(&h, &rules, at);
-            let summary = Summary::of(id, &h, &rules);
+                .max(read.entries.iter().map(|e| e.at).max().unwrap_or(ctx.now));
+            let eval = evaluate_history(&read.history, &read.rules, at);
             let v = rj::FullJson {
-                s: &summary,
-                entries: &entries,
-                h: &h,
+                s: &read.summary,
+                entries: &read.entries,
+                h: &read.history,
                 eval: &eval,
-                rules: &rules,
+                rules: &read.rules,
             };
             serde_json::to_writer(&mut *out, &v)?;
             out.write_all(b"\n")?;
             Ok(())
         })
     })?;
-    Ok(Exit::Success)
+    audit::warn(&damaged);
+    Ok(if damaged.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Problems
+    })
 }

@@ -108,18 +108,15 @@ pub fn edit(ctx: &Ctx, sections: &mut [(&str, &mut Option<String>)]) -> Result<(
         ));
     }
     std::fs::create_dir_all(&ctx.drafts_dir).ok();
-    let path = ctx
-        .drafts_dir
-        .join(format!("edit-{}.md", std::process::id()));
-    {
-        use std::io::Write;
-        let _ = std::fs::remove_file(&path);
-        let mut f = crate::store::create_private(&path).with_context(|| {
-            let p = path.display();
-            msg!("cannot write {p}", "无法写入 {p}")
+    let base = format!("edit-{}", std::process::id());
+    let path = super::record::write_new(&ctx.drafts_dir, &base, "md", template.as_bytes())
+        .with_context(|| {
+            let d = ctx.drafts_dir.display();
+            msg!(
+                "cannot write a file for the editor in {d}: check that the directory is writable",
+                "无法在 {d} 中为编辑器创建文件：请检查该目录是否可写"
+            )
         })?;
-        f.write_all(template.as_bytes())?;
-    }
     let status = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("{editor} \"$1\""))

@@ -78,7 +78,22 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         limit: a.limit,
     };
     let mut store = Store::open(&ctx.db)?;
-    let rows = store.read(|tx| tx.list(&filter))?;
+    let mut damaged = store.damage().to_vec();
+    // Selected by the rows (by index), shown as their entries say they are.
+    let rows = store.read(|tx| {
+        let rows = tx.list(&filter)?;
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let mut entries: std::collections::HashMap<String, Vec<crate::domain::model::Entry>> =
+            tx.entries_of(&ids)?.into_iter().collect();
+        let mut shown = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let list = entries.remove(&row.id).unwrap_or_default();
+            let (read, damage) = super::audit::read(ctx, tx, &row.id, Some(row), list)?;
+            damaged.extend(damage);
+            shown.extend(read.map(|r| r.summary));
+        }
+        Ok(shown)
+    })?;
     let tz = rules.tz;
     match format {
         Format::Json => {
@@ -130,7 +145,12 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             writeln!(out, "{t}")?;
         }
     }
-    Ok(Exit::Success)
+    super::audit::warn(&damaged);
+    Ok(if damaged.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Problems
+    })
 }
 
 fn csv_row(r: &Summary, tz: chrono_tz::Tz) -> Vec<String> {

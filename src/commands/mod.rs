@@ -22,6 +22,7 @@ pub mod show;
 pub mod update;
 pub mod verify;
 
+mod audit;
 mod deadlines;
 mod input;
 mod record;

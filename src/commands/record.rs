@@ -24,7 +24,7 @@ use crate::domain::summary::Summary;
 use crate::error::{NotRecorded, refuse};
 use crate::msg;
 use crate::rules::{Rules, SevIdx};
-use crate::store::{NewEntry, Store, Tx, is_storage_failure};
+use crate::store::{Damage, NewEntry, Store, Tx, is_storage_failure};
 use crate::tz;
 
 /// Who and when, for entries about to be recorded.
@@ -96,19 +96,40 @@ fn save_draft(ctx: &Ctx, draft: &Draft<'_>, error: &anyhow::Error) -> Option<Pat
     });
     let text = serde_json::to_string_pretty(&value).ok()?;
     let stamp = ctx.now.format("%Y%m%dT%H%M%SZ");
-    let name = format!("{stamp}-{}-{}.json", draft.command, std::process::id());
+    let base = format!("{stamp}-{}-{}", draft.command, std::process::id());
     for dir in [&ctx.drafts_dir, &ctx.temp_dir] {
         let _ = std::fs::create_dir_all(dir);
-        let path = dir.join(&name);
-        let written = crate::store::create_private(&path).and_then(|mut f| {
-            use std::io::Write;
-            f.write_all(text.as_bytes())?;
-            f.sync_all()
-        });
-        if written.is_ok() {
+        if let Some(path) = write_new(dir, &base, "json", text.as_bytes()) {
             return Some(path);
         }
+    }
+    None
+}
+
+/// Writes `bytes` to a new file `<dir>/<base>[-k].<ext>` (mode 0600) that did not exist before,
+/// trying other names when one is taken: a draft never replaces or removes a file sitrep did
+/// not create (the file is opened with `create_new`, and only a file this call created is
+/// removed when writing it fails).
+pub fn write_new(dir: &std::path::Path, base: &str, ext: &str, bytes: &[u8]) -> Option<PathBuf> {
+    use std::io::Write;
+    for k in 0..100 {
+        let name = match k {
+            0 => format!("{base}.{ext}"),
+            k => format!("{base}-{k}.{ext}"),
+        };
+        let path = dir.join(name);
+        let mut file = match crate::store::create_private(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(_) => return None,
+        };
+        if file.write_all(bytes).and_then(|()| file.sync_all()).is_ok() {
+            return Some(path);
+        }
+        drop(file);
+        // Ours: created by this call a moment ago.
         let _ = std::fs::remove_file(&path);
+        return None;
     }
     None
 }
@@ -139,16 +160,25 @@ fn no_incident(id: &str) -> anyhow::Error {
     ))
 }
 
-/// Loads an incident's entries, pinned rules and history.
-pub fn load(ctx: &Ctx, tx: &Tx<'_>, id: &str) -> Result<(Rc<Rules>, Vec<Entry>, History)> {
+/// Loads an incident as its entries say it is, with any damage to its row. An incident whose
+/// entries cannot be replayed is refused with what is wrong.
+pub fn load(ctx: &Ctx, tx: &Tx<'_>, id: &str) -> Result<(super::audit::Read, Option<Damage>)> {
     let id = IncidentId::parse(id).map_err(refuse)?.to_string();
-    let row = tx.incident(&id)?.ok_or_else(|| no_incident(&id))?;
-    let rules = ctx.pinned(tx, &row.rules)?;
+    let row = tx.incident(&id)?;
     let entries = tx.entries(&id)?;
-    let history = replay(&entries, &rules, None)
-        .map_err(refuse)?
-        .ok_or_else(|| no_incident(&id))?;
-    Ok((rules, entries, history))
+    if row.is_none() && entries.is_empty() {
+        return Err(no_incident(&id));
+    }
+    match super::audit::read(ctx, tx, &id, row.as_ref(), entries)? {
+        (Some(read), damage) => Ok((read, damage)),
+        (None, damage) => {
+            let m = damage.map(|d| d.to_string()).unwrap_or_default();
+            Err(refuse(msg!(
+                "{id} cannot be read: {m}; run `sitrep verify`",
+                "{id} 无法读取：{m}；请运行 `sitrep verify`"
+            )))
+        }
+    }
 }
 
 pub fn new_entry(n: u32, at: Instant, stamp: &Stamp, body: Body) -> Entry {
@@ -180,8 +210,16 @@ pub fn append(
     stamp: &Stamp,
     body: Body,
 ) -> Result<Recorded> {
-    let (rules, mut entries, before) = load(ctx, tx, id)?;
-    let id = IncidentId::parse(id).map_err(refuse)?.to_string();
+    let (read, damage) = load(ctx, tx, id)?;
+    // The row is rewritten from the entries below; say what it was.
+    super::audit::warn(damage.as_slice());
+    let super::audit::Read {
+        id,
+        rules,
+        mut entries,
+        history: before,
+        ..
+    } = read;
     if let Some(closed) = before.closed
         && matches!(body, Body::Followup { .. } | Body::Final { .. })
     {

@@ -12,7 +12,7 @@ use crate::domain::model::{Body, Entry};
 use crate::domain::replay::History;
 use crate::domain::summary::Summary;
 use crate::engine::{Evaluation, evaluate_history};
-use crate::error::{Exit, refuse};
+use crate::error::Exit;
 use crate::i18n::{Label, pick};
 use crate::render::{self, json as rj, markdown, table};
 use crate::rules::Rules;
@@ -32,7 +32,16 @@ pub struct Args {
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let format = ctx.format(&[Format::Table, Format::Json, Format::Markdown])?;
     let mut store = Store::open(&ctx.db)?;
-    let (rules, entries, history) = store.read(|tx| record::load(ctx, tx, &a.id))?;
+    let mut damage = store.damage().to_vec();
+    let (read, row_damage) = store.read(|tx| record::load(ctx, tx, &a.id))?;
+    damage.extend(row_damage);
+    let super::audit::Read {
+        id: _,
+        rules,
+        entries,
+        history,
+        summary,
+    } = read;
     // Deadlines are judged as of now, or as of the latest entry if it is claimed a little ahead
     // of this clock: the whole history is then what exists at that moment.
     let latest = history
@@ -43,10 +52,6 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         .unwrap_or(ctx.now)
         .max(ctx.now);
     let eval = evaluate_history(&history, &rules, latest);
-    let id = crate::domain::id::IncidentId::parse(&a.id)
-        .map_err(refuse)?
-        .to_string();
-    let summary = Summary::of(&id, &history, &rules);
     match format {
         Format::Json => {
             let v = rj::FullJson {
@@ -68,7 +73,13 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         }
         _ => table_view(ctx, out, &summary, &entries, &history, &eval, &rules)?,
     }
-    Ok(Exit::Success)
+    // What was shown comes from the entries; a damaged record is said, and is a problem.
+    super::audit::warn(&damage);
+    Ok(if damage.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Problems
+    })
 }
 
 fn table_view(

@@ -110,6 +110,15 @@ impl History {
     }
 }
 
+/// The hash of the rules an incident was filed under, as its hashed initial report names it
+/// (the row's copy of it is only a copy).
+pub fn pinned_rules(entries: &[Entry]) -> Option<&str> {
+    match entries.first().map(|e| &e.body) {
+        Some(Body::Initial { rules, .. }) => Some(rules),
+        _ => None,
+    }
+}
+
 /// Replays `entries` (in entry order) under `rules`, as of `as_of` (everything when `None`).
 /// `Ok(None)` when the incident does not exist yet at `as_of`.
 pub fn replay(

@@ -47,4 +47,28 @@ impl Summary {
     pub fn is_open(&self) -> bool {
         self.closed.is_none()
     }
+
+    /// The fields in which `self` (a stored row) differs from `replayed` (what its entries say).
+    pub fn differences(&self, replayed: &Summary) -> Vec<&'static str> {
+        let (a, b) = (self, replayed);
+        [
+            ("id", a.id == b.id),
+            ("title", a.title == b.title),
+            ("kind", a.kind == b.kind),
+            ("severity", a.severity == b.severity),
+            ("occurred", a.occurred == b.occurred),
+            ("known", a.known == b.known),
+            ("filed", a.filed == b.filed),
+            ("closed", a.closed == b.closed),
+            ("location", a.location == b.location),
+            ("unit", a.unit == b.unit),
+            ("figures", a.figures == b.figures),
+            ("rules", a.rules == b.rules),
+            ("last_at", a.last_at == b.last_at),
+        ]
+        .into_iter()
+        .filter(|(_, same)| !same)
+        .map(|(f, _)| f)
+        .collect()
+    }
 }

@@ -131,6 +131,24 @@ impl Tx<'_> {
         rows.map(|r| r?.map(|(_, e)| e)).collect()
     }
 
+    /// The entries of each incident of `ids`, in entry order, grouped by incident (in id order;
+    /// an id without entries is absent). Read in batches, each one query.
+    pub fn entries_of(&self, ids: &[String]) -> Result<Vec<(String, Vec<Entry>)>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for batch in ids.chunks(500) {
+            let marks = vec!["?"; batch.len()].join(", ");
+            let mut stmt = self.conn().prepare(&format!(
+                "SELECT {COLUMNS} FROM entries WHERE incident IN ({marks}) ORDER BY incident, n"
+            ))?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(batch), row_to_entry)?;
+            group(rows, |id, list| {
+                out.push((id.to_owned(), list));
+                Ok(())
+            })?;
+        }
+        Ok(out)
+    }
+
     /// Entries claimed in `[from, to)`, with their incident ids, in claimed-time order.
     pub fn entries_claimed_in(&self, from: Instant, to: Instant) -> Result<Vec<(String, Entry)>> {
         let mut stmt = self.conn().prepare_cached(&format!(

@@ -140,6 +140,68 @@ pub fn check_file(path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The path as SQLite must see it: a relative path that begins like a URI (`file:x.db`) is
+/// written `./file:x.db`, so it always names a file.
+pub fn plain_path(path: &Path) -> PathBuf {
+    if path.is_relative() {
+        Path::new(".").join(path)
+    } else {
+        path.to_owned()
+    }
+}
+
+/// Refuses a backup destination that exists, dangles, or lies in a directory that does not.
+pub fn check_backup_dest(dest: &Path) -> anyhow::Result<()> {
+    let p = dest.display();
+    if let Ok(meta) = std::fs::symlink_metadata(dest) {
+        let m = if meta.file_type().is_symlink() && !dest.exists() {
+            msg!(
+                "{p} is a symbolic link to a file that does not exist: backup never writes through a link; give a new path",
+                "{p} 是指向不存在文件的符号链接：备份不会经由链接写入，请指定新路径"
+            )
+        } else {
+            msg!(
+                "{p} exists already: backup never overwrites; give a new path",
+                "{p} 已存在：备份不会覆盖已有文件，请指定新路径"
+            )
+        };
+        return Err(crate::error::refuse(m));
+    }
+    let dir = dest
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        let d = dir.display();
+        return Err(crate::error::refuse(msg!(
+            "cannot write the backup {p}: the directory {d} does not exist; create it first (mkdir -p {d}) or give another path",
+            "无法写入备份 {p}：目录 {d} 不存在；请先创建（mkdir -p {d}）或指定其他路径"
+        )));
+    }
+    Ok(())
+}
+
+/// Puts a complete backup at `dest`, which must still not exist.
+pub fn link_backup(tmp: &Path, dest: &Path) -> anyhow::Result<()> {
+    match std::fs::hard_link(tmp, dest) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let p = dest.display();
+            return Err(crate::error::refuse(msg!(
+                "{p} appeared while the backup was written; it was left as it is: give a new path",
+                "写入备份期间 {p} 已被创建，未作改动：请指定新路径"
+            )));
+        }
+        // A filesystem without hard links: rename, having checked the name is still free.
+        Err(_) if !dest.exists() => std::fs::rename(tmp, dest)?,
+        Err(e) => return Err(e.into()),
+    }
+    if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let _ = File::open(dir).and_then(|d| d.sync_all());
+    }
+    Ok(())
+}
+
 /// Creates a new, empty file readable and writable by its owner only; fails if it exists.
 pub fn create_private_file(path: &Path) -> std::io::Result<File> {
     let mut o = OpenOptions::new();

@@ -13,6 +13,7 @@
 //!   `DateTime<Utc>` everywhere else; rows are turned into domain types here and nowhere else.
 
 pub mod chain;
+mod damage;
 mod entries;
 mod guard;
 mod incidents;
@@ -25,10 +26,11 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+pub use damage::{Damage, SchemaProblem};
 pub use entries::NewEntry;
 pub use guard::{StoreError, create_private_file as create_private, is_storage_failure};
 pub use incidents::{ListFilter, Scope};
-pub use verify::{Damage, VerifyReport};
+pub use verify::{MAX_DAMAGE, VerifyReport};
 
 use crate::msg;
 
@@ -40,6 +42,8 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// How the schema differs from sitrep's, found when it was opened (empty when sound).
+    damage: Vec<Damage>,
 }
 
 /// A write transaction (`BEGIN IMMEDIATE`); commits on [`Store::write`]'s success.
@@ -67,13 +71,61 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_owned(),
+            damage: Vec::new(),
         };
         store.migrate()?;
+        store.damage = verify::schema_damage(&store.conn, schema::MIGRATIONS.len())?;
         Ok(store)
+    }
+
+    /// Opens an existing database to read it and nothing else: never created, never migrated,
+    /// never written (a hot journal is not rolled back), so `verify` changes nothing.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        guard::check_file(path)?;
+        let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_READ_ONLY;
+        let conn = Connection::open_with_flags(guard::plain_path(path), flags)
+            .and_then(|c| {
+                c.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+                Ok(c)
+            })
+            // On a read-only disk SQLite cannot make the WAL's shared-memory file: read the
+            // file as immutable, which is safe there, since nothing can change it.
+            .or_else(|e| immutable(path).map_err(|_| e))
+            .and_then(|c| {
+                c.busy_timeout(BUSY_TIMEOUT)?;
+                c.pragma_update(None, "query_only", "ON")?;
+                // Reading the header: a file SQLite cannot read without writing fails here.
+                c.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+                Ok(c)
+            })
+            .with_context(|| {
+                let p = path.display();
+                msg!(
+                    "cannot open the database {p} to read it: if a copy was interrupted, it is incomplete; verify the original",
+                    "无法以只读方式打开数据库 {p}：如为中断的复制，该副本不完整，请校验原数据库"
+                )
+            })?;
+        let damage = verify::schema_damage(&conn, version(&conn)?)?;
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+            damage,
+        })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// How many of sitrep's migrations the file has had (0: an empty sitrep file).
+    pub fn version(&self) -> Result<usize> {
+        version(&self.conn)
+    }
+
+    /// How the schema differs from sitrep's (a guard trigger dropped, emptied or joined by
+    /// another): what every command says before it reports from this file.
+    pub fn damage(&self) -> &[Damage] {
+        &self.damage
     }
 
     /// Runs `f` in one immediate transaction: committed if it returns `Ok`, rolled back otherwise.
@@ -135,17 +187,24 @@ impl Store {
         Ok(())
     }
 
-    /// A consistent copy of the database at `dest`, mode 0600, while others may be writing.
+    /// A consistent copy of the database at `dest`, mode 0600, while others may be writing. The
+    /// copy is written to a temporary file beside `dest`, synced, and linked into place, so
+    /// `dest` is either absent or a complete copy; `dest` is a path, never an SQLite URI.
     pub fn backup(&self, dest: &Path) -> Result<()> {
-        guard::create_private_file(dest)?;
-        let target = dest.to_string_lossy().into_owned();
-        self.conn
-            .execute("VACUUM INTO ?1", [&target])
-            .with_context(|| {
-                let p = dest.display();
-                msg!("cannot write the backup {p}", "无法写入备份 {p}")
-            })?;
-        Ok(())
+        guard::check_backup_dest(dest)?;
+        let tmp = guard::temp_beside(dest);
+        let written = (|| -> Result<()> {
+            guard::create_private_file(&tmp)?;
+            let target = guard::plain_path(&tmp).to_string_lossy().into_owned();
+            self.conn.execute("VACUUM INTO ?1", [&target])?;
+            guard::sync_file(&tmp)?;
+            guard::link_backup(&tmp, dest)
+        })();
+        guard::remove_temp(&tmp);
+        written.with_context(|| {
+            let p = dest.display();
+            msg!("cannot write the backup {p}", "无法写入备份 {p}")
+        })
     }
 
     /// Gives SQLite room to keep a bulk write's pages in memory (`import`), in KiB.
@@ -161,10 +220,10 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// Verifies the hash chain, the numbering and the guard triggers; with `head`, also that the
-    /// chain still contains that hash.
+    /// Verifies the hash chain, the numbering, recorded times, the schema and the stored rules
+    /// texts; with `head`, also that the chain still contains that hash.
     pub fn verify(&self, head: Option<&str>) -> Result<VerifyReport> {
-        verify::verify_with_head(&self.conn, head)
+        verify::verify_with_head(&self.conn, version(&self.conn)?, head)
     }
 }
 
@@ -172,6 +231,7 @@ impl Store {
 /// where SQLite cannot create the WAL's shared-memory file, as an immutable file — safe there,
 /// since nothing can change it.
 fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
+    let path = &guard::plain_path(path);
     let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX;
     Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_READ_WRITE)
         .or_else(|_| Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_READ_ONLY))
@@ -182,22 +242,34 @@ fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
             })?;
             Ok(c)
         })
-        .or_else(|e| {
-            let mut uri = String::from("file:");
-            for c in path.to_string_lossy().chars() {
-                match c {
-                    '?' => uri.push_str("%3f"),
-                    '#' => uri.push_str("%23"),
-                    '%' => uri.push_str("%25"),
-                    c => uri.push(c),
-                }
-            }
-            uri.push_str("?immutable=1");
-            let ro = flags | OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI;
-            Connection::open_with_flags(&uri, ro).map_err(|_| e)
-        })
+        .or_else(|e| immutable(path).map_err(|_| e))
 }
 
+/// Opens a file that nothing can change (a read-only disk) as immutable, read-only.
+fn immutable(path: &Path) -> rusqlite::Result<Connection> {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            '%' => uri.push_str("%25"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    let ro = OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_URI;
+    Connection::open_with_flags(&uri, ro)
+}
+
+/// How many migrations have run on `conn`'s database.
+fn version(conn: &Connection) -> Result<usize> {
+    let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    Ok(usize::try_from(v).unwrap_or(0))
+}
+
+/// How many migrations have run on `conn`'s database.
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -217,13 +289,14 @@ fn create(path: &Path) -> Result<()> {
     let tmp = guard::temp_beside(path);
     let built = (|| -> Result<()> {
         guard::create_private_file(&tmp)?;
-        let conn = Connection::open(&tmp)?;
+        let conn = Connection::open(guard::plain_path(&tmp))?;
         conn.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         configure(&conn)?;
         let mut store = Store {
             conn,
             path: tmp.clone(),
+            damage: Vec::new(),
         };
         store.migrate()?;
         // Closing checkpoints the WAL into the file, so the linked file is complete on its own.

@@ -11,14 +11,19 @@
 //!   1, 2, 3 … within an incident without gaps, and hash-chained in `seq` order.
 //! - `incidents`: a projection of each incident's current state (title, severity, status,
 //!   latest figures) kept in step with its entries inside the same transaction, for listing and
-//!   for finding the incidents `check` must read. Rows cannot be deleted and their identity
-//!   (id, day, number, rules) cannot change.
+//!   for finding the incidents `check` must read. Rows cannot be deleted, their identity
+//!   (id, day, number, rules) cannot change, and a row changes only with a new entry of its
+//!   incident (migration 2).
+//! - The schema is exactly what the migrations make ([`expected`]): every command compares it,
+//!   trigger texts in full, so a guard dropped, emptied or joined by another trigger, view or
+//!   table is seen.
 
 /// sitrep's SQLite `application_id`: the bytes "SITR".
 pub const APPLICATION_ID: i32 = 0x5349_5452;
 
 /// The migrations, in order; `user_version` is how many have run.
-pub const MIGRATIONS: &[&str] = &[r#"
+pub const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE rules (
     hash TEXT PRIMARY KEY,
     text TEXT NOT NULL,
@@ -101,18 +106,58 @@ WHEN NEW.id IS NOT OLD.id OR NEW.day IS NOT OLD.day OR NEW.number IS NOT OLD.num
 BEGIN
     SELECT RAISE(ABORT, 'sitrep: an incident''s id and rules cannot change');
 END;
-"#];
-
-/// The names of the triggers that keep the record append-only; `verify` checks they exist.
-pub const GUARD_TRIGGERS: &[&str] = &[
-    "entries_no_update",
-    "entries_no_delete",
-    "entries_in_sequence",
-    "rules_no_update",
-    "rules_no_delete",
-    "incidents_no_delete",
-    "incidents_identity",
+"#,
+    // 2: the projection follows the entries. A row changes only in the write that appends an
+    // entry of its incident (that entry is the chain's last), and it says closed exactly when a
+    // final report exists, so no UPDATE can hide an incident from `check` unless a trigger is
+    // dropped or altered, which every command sees (the schema is compared in full).
+    r#"
+CREATE TRIGGER incidents_follow_entries BEFORE UPDATE ON incidents
+WHEN (SELECT MAX(seq) FROM entries WHERE incident = NEW.id) IS NOT (SELECT MAX(seq) FROM entries)
+  OR (NEW.closed IS NULL) = EXISTS (SELECT 1 FROM entries WHERE incident = NEW.id AND type = 'final')
+BEGIN
+    SELECT RAISE(ABORT, 'sitrep: an incident''s row follows its entries: it changes only with a new entry of that incident');
+END;
+"#,
 ];
+
+/// The schema the first `version` migrations make, as `sqlite_master` holds it: (type, name,
+/// table, SQL), sorted. Built by running them on an empty in-memory database, so the expected
+/// text is exactly what SQLite stores, and no copy of it can drift from the migrations.
+pub fn expected(version: usize) -> rusqlite::Result<Vec<SchemaObject>> {
+    let conn = rusqlite::Connection::open_in_memory()?;
+    for sql in MIGRATIONS.iter().take(version) {
+        conn.execute_batch(sql)?;
+    }
+    objects(&conn)
+}
+
+/// One object of `sqlite_master`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SchemaObject {
+    pub kind: String,
+    pub name: String,
+    pub table: String,
+    pub sql: Option<String>,
+}
+
+/// What `sqlite_master` of `conn` holds, sorted; SQLite's statistics tables (from `ANALYZE`)
+/// are its own and left out.
+pub fn objects(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<SchemaObject>> {
+    let mut stmt = conn.prepare(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master \
+         WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(SchemaObject {
+            kind: r.get(0)?,
+            name: r.get(1)?,
+            table: r.get(2)?,
+            sql: r.get(3)?,
+        })
+    })?;
+    rows.collect()
+}
 
 /// The hash a chain starts from.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -1,93 +1,29 @@
-//! `verify`: walk the whole chain once and say where it first breaks.
+//! `verify`, the store's part: walk the whole chain once and say where it first breaks.
 //!
 //! For each entry in chain order: its position follows the previous one (nothing deleted or
 //! renumbered), its `prev` is the previous entry's hash (nothing removed, swapped or inserted),
-//! its own hash matches its columns (nothing edited), and its number follows the incident's
-//! previous one. Then: the guard triggers are all there, and each stored rules text still has the
-//! hash incidents are pinned to. One pass, streaming, constant memory per incident.
+//! its own hash matches its columns (nothing edited), its number follows the incident's previous
+//! one, and it was not recorded more than [`RECORDED_SLACK_SECS`] before an entry ahead of it in
+//! the chain (entries are appended in the order they are recorded; a forged entry appended with
+//! the chain recomputed is caught this way unless its times are forged too). Entries recorded
+//! under a simulated clock or brought in by `import` keep times that are not this machine's, so
+//! they are exempt, and counted. Then: the schema is exactly sitrep's, and each stored rules text
+//! still has its hash. One pass, streaming. Whether each incident's row follows from its entries
+//! is the replay's business (`commands::verify`).
 
 use std::collections::HashMap;
-use std::fmt;
 
 use anyhow::Result;
 use rusqlite::Connection;
 
 use super::chain::{Link, entry_hash};
-use super::schema::{GENESIS, GUARD_TRIGGERS};
-use crate::msg;
+use super::damage::{Damage, SchemaProblem};
+use super::schema::{self, GENESIS};
 
-/// Something wrong with the record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Damage {
-    /// A guard trigger is missing: the record could be edited without SQL refusing it.
-    MissingTrigger(String),
-    /// A position in the chain is missing (an entry deleted or renumbered).
-    Gap {
-        expected: i64,
-        seq: i64,
-        incident: String,
-        n: i64,
-    },
-    /// An entry does not follow the one before it in the chain.
-    BrokenLink { seq: i64, incident: String, n: i64 },
-    /// An entry's columns no longer match its hash (edited).
-    Edited { seq: i64, incident: String, n: i64 },
-    /// An incident's entry numbers skip or repeat.
-    Numbering {
-        incident: String,
-        expected: i64,
-        n: i64,
-    },
-    /// A stored rules text no longer matches its hash.
-    Rules { hash: String },
-    /// The head given with `--head` is not in the chain.
-    HeadMissing { head: String },
-}
-
-impl fmt::Display for Damage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let m = match self {
-            Damage::MissingTrigger(name) => msg!(
-                "the guard trigger `{name}` is missing: entries could be changed without being refused",
-                "保护触发器“{name}”缺失：记录可被修改而不被拒绝"
-            ),
-            Damage::Gap {
-                expected,
-                seq,
-                incident,
-                n,
-            } => msg!(
-                "chain position {expected} is missing before entry {n} of {incident} (position {seq}): an entry was deleted or renumbered",
-                "链上第 {expected} 位缺失（位于 {incident} 第 {n} 条、链上第 {seq} 位之前）：有记录被删除或重新编号"
-            ),
-            Damage::BrokenLink { seq, incident, n } => msg!(
-                "entry {n} of {incident} (position {seq}) does not follow the entry before it: entries were removed, swapped or inserted",
-                "{incident} 第 {n} 条（链上第 {seq} 位）与前一条不衔接：有记录被删除、调换或插入"
-            ),
-            Damage::Edited { seq, incident, n } => msg!(
-                "entry {n} of {incident} (position {seq}) does not match its hash: it was edited after it was recorded",
-                "{incident} 第 {n} 条（链上第 {seq} 位）与其哈希不符：记录后被修改过"
-            ),
-            Damage::Numbering {
-                incident,
-                expected,
-                n,
-            } => msg!(
-                "{incident} has entry {n} where entry {expected} should be: its numbering skips or repeats",
-                "{incident} 应为第 {expected} 条处出现第 {n} 条：序号有跳跃或重复"
-            ),
-            Damage::Rules { hash } => msg!(
-                "the stored rules text {hash} no longer matches its hash: it was edited",
-                "存储的规则文本 {hash} 与其哈希不符：已被修改"
-            ),
-            Damage::HeadMissing { head } => msg!(
-                "the head {head} is not in the chain: entries recorded up to it were removed, or the chain was rewritten",
-                "链中找不到 {head}：此前的记录被删除，或整条链被重写"
-            ),
-        };
-        write!(f, "{m}")
-    }
-}
+/// How far back an entry's recorded time may be from one ahead of it in the chain: writers
+/// read the clock when they hold the database, but clocks are stepped by a few seconds and a
+/// writer may have been suspended.
+pub const RECORDED_SLACK_SECS: i64 = 5 * 60;
 
 /// What `verify` found.
 #[derive(Debug, Clone)]
@@ -99,12 +35,49 @@ pub struct VerifyReport {
     pub damage: Vec<Damage>,
     /// Whether `--head`'s hash was found (None when not asked).
     pub head_found: Option<bool>,
+    /// Entries whose recorded times are not this machine's: imported, or simulated.
+    pub imported: u64,
+    pub simulated: u64,
 }
 
 /// At most this many damages are listed; the first is what matters.
-const MAX_DAMAGE: usize = 50;
+pub const MAX_DAMAGE: usize = 50;
 
-pub fn verify_with_head(conn: &Connection, want_head: Option<&str>) -> Result<VerifyReport> {
+/// How the schema of `conn` differs from the one sitrep's first `version` migrations make.
+pub fn schema_damage(conn: &Connection, version: usize) -> Result<Vec<Damage>> {
+    let want = schema::expected(version)?;
+    let have = schema::objects(conn)?;
+    let mut damage = Vec::new();
+    for w in &want {
+        match have.iter().find(|h| h.kind == w.kind && h.name == w.name) {
+            None => damage.push(Damage::Schema {
+                name: w.name.clone(),
+                problem: SchemaProblem::Missing,
+            }),
+            Some(h) if h != w => damage.push(Damage::Schema {
+                name: w.name.clone(),
+                problem: SchemaProblem::Altered,
+            }),
+            Some(_) => {}
+        }
+    }
+    for h in have
+        .iter()
+        .filter(|h| !want.iter().any(|w| w.kind == h.kind && w.name == h.name))
+    {
+        damage.push(Damage::Schema {
+            name: format!("{} {} ({})", h.kind, h.name, h.table),
+            problem: SchemaProblem::Foreign,
+        });
+    }
+    Ok(damage)
+}
+
+pub fn verify_with_head(
+    conn: &Connection,
+    version: usize,
+    want_head: Option<&str>,
+) -> Result<VerifyReport> {
     let mut damage = Vec::new();
     let push = |d: Damage, damage: &mut Vec<Damage>| {
         if damage.len() < MAX_DAMAGE {
@@ -113,6 +86,17 @@ pub fn verify_with_head(conn: &Connection, want_head: Option<&str>) -> Result<Ve
     };
 
     let tx = conn.unchecked_transaction()?;
+    if version == 0 {
+        return Ok(VerifyReport {
+            entries: 0,
+            incidents: 0,
+            head: GENESIS.to_owned(),
+            damage: schema_damage(&tx, 0)?,
+            head_found: want_head.map(|h| h == GENESIS),
+            imported: 0,
+            simulated: 0,
+        });
+    }
     let mut stmt = tx.prepare(
         "SELECT seq, incident, n, type, at, recorded, by, os_user, imported, simulated, body, prev, hash \
          FROM entries ORDER BY seq",
@@ -123,6 +107,9 @@ pub fn verify_with_head(conn: &Connection, want_head: Option<&str>) -> Result<Ve
     let mut numbers: HashMap<String, i64> = HashMap::new();
     let mut count = 0u64;
     let mut head_found = want_head.map(|_| false);
+    let (mut imported, mut simulated) = (0u64, 0u64);
+    // The latest recorded time so far of the entries whose recorded times are this machine's.
+    let mut latest: Option<i64> = None;
     while let Some(r) = rows.next()? {
         count += 1;
         let seq: i64 = r.get(0)?;
@@ -168,6 +155,26 @@ pub fn verify_with_head(conn: &Connection, want_head: Option<&str>) -> Result<Ve
             simulated: r.get(9)?,
             body: &body,
         };
+        imported += u64::from(link.imported);
+        simulated += u64::from(link.simulated && !link.imported);
+        if !link.imported && !link.simulated {
+            if let Some(l) = latest
+                && link.recorded < l - RECORDED_SLACK_SECS
+            {
+                let utc = |t: i64| crate::tz::rfc3339(chrono_tz::UTC, crate::tz::from_unix(t));
+                push(
+                    Damage::RecordedBackwards {
+                        seq,
+                        incident: incident.clone(),
+                        n,
+                        recorded: utc(link.recorded),
+                        latest: utc(l),
+                    },
+                    &mut damage,
+                );
+            }
+            latest = latest.max(Some(link.recorded));
+        }
         if entry_hash(&prev, &link) != hash {
             push(
                 Damage::Edited {
@@ -199,15 +206,8 @@ pub fn verify_with_head(conn: &Connection, want_head: Option<&str>) -> Result<Ve
     drop(rows);
     drop(stmt);
 
-    for name in GUARD_TRIGGERS {
-        let present: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?1)",
-            [name],
-            |r| r.get(0),
-        )?;
-        if !present {
-            push(Damage::MissingTrigger((*name).to_owned()), &mut damage);
-        }
+    for d in schema_damage(&tx, version)? {
+        push(d, &mut damage);
     }
 
     let mut stmt = tx.prepare("SELECT hash, text FROM rules")?;
@@ -233,5 +233,7 @@ pub fn verify_with_head(conn: &Connection, want_head: Option<&str>) -> Result<Ve
         head: last_hash,
         damage,
         head_found,
+        imported,
+        simulated,
     })
 }

@@ -128,6 +128,6 @@ fn a_newer_version_is_refused_and_left_untouched() {
     refuses_file(
         &env,
         Some(&bytes),
-        "was written by a newer sitrep (schema 99; this sitrep knows up to 1)",
+        "was written by a newer sitrep (schema 99; this sitrep knows up to 2)",
     );
 }
