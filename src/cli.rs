@@ -42,8 +42,8 @@ pub struct Global {
     #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
 
-    /// Who is acting [default: the OS user]
-    #[arg(long = "as", global = true, env = "SITREP_USER", value_name = "NAME")]
+    /// Who is acting [default: $SITREP_USER, else the OS user]
+    #[arg(long = "as", global = true, value_name = "NAME")]
     pub user: Option<String>,
 
     /// Language of labels and messages [default: from LANG, zh_* is Chinese]

@@ -113,7 +113,12 @@ pub fn run() -> i32 {
         simulated,
         db,
         rules_source,
-        user: g.user.clone().unwrap_or_else(|| os_user.clone()),
+        // An empty SITREP_USER is no name and falls back; an empty `--as` is refused.
+        user: g
+            .user
+            .clone()
+            .or_else(|| env("SITREP_USER"))
+            .unwrap_or_else(|| os_user.clone()),
         os_user,
         format: g.format,
         lang,

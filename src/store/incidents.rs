@@ -12,7 +12,8 @@ use crate::tz::from_unix;
 /// A set of incidents read by index, so its cost follows its size, not the history.
 #[derive(Debug, Clone, Copy)]
 pub enum Scope {
-    /// What `check --at` reads: filed by `at`, and open, or closed at or after `closed_after`.
+    /// What `check --at` reads: open, or closed at or after `closed_after` (by its row or by a
+    /// final report claimed since); those filed after `at` are left out by the replay.
     Check { at: Instant, closed_after: Instant },
     /// What a digest of `[from, to)` reads: an entry claimed in the window, or open at its end.
     Window { from: Instant, to: Instant },
@@ -23,9 +24,13 @@ impl Scope {
     /// index of open incidents, the index on closing time, the index on claimed time.
     pub(super) fn ids_sql(self) -> (&'static str, i64, i64) {
         match self {
+            // By closing only: a row's filing time is filtered by the replay (an incident
+            // filed after T does not exist at T), so no tampered `filed` can hide an incident;
+            // and a final report claimed since the start is read whatever its row says.
             Scope::Check { at, closed_after } => (
-                "SELECT id FROM incidents WHERE closed IS NULL AND filed <= ?1 \
-                 UNION ALL SELECT id FROM incidents WHERE closed >= ?2 AND filed <= ?1",
+                "SELECT id FROM incidents WHERE closed IS NULL AND ?1 = ?1 \
+                 UNION ALL SELECT id FROM incidents WHERE closed >= ?2 \
+                 UNION ALL SELECT incident FROM entries WHERE at >= ?2 AND type = 'final'",
                 at.timestamp(),
                 closed_after.timestamp(),
             ),

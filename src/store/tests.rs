@@ -116,8 +116,10 @@ fn scope_queries_never_scan_the_history() {
                 .expect("rows")
                 .map(|r| r.expect("row"))
                 .collect();
+            // A scan of the partial index of open incidents reads the open incidents only.
             assert!(
-                plan.iter().all(|p| !p.starts_with("SCAN")),
+                plan.iter()
+                    .all(|p| !p.starts_with("SCAN") || p.ends_with("USING INDEX incidents_open")),
                 "{scope:?} scans:\n{}",
                 plan.join("\n")
             );

@@ -1,7 +1,7 @@
 //! `TestEnv`: a temporary home and database, a pinned clock, a cleared environment.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command as Process, Output};
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -201,4 +201,51 @@ pub fn mode(path: &Path) -> u32 {
         .permissions()
         .mode()
         & 0o777
+}
+
+/// A test that cannot run here says so and returns; under `SITREP_CI` (set by `.ci/run`) it
+/// fails instead, so CI never passes a test that proved nothing.
+pub fn skip(reason: &str) {
+    if std::env::var_os("SITREP_CI").is_some() {
+        panic!("required under SITREP_CI, but: {reason}");
+    }
+    println!("skipped: {reason}");
+}
+
+/// A small tmpfs mounted for one test, unmounted when dropped. `None` (with the reason printed)
+/// where mounting is not allowed, e.g. without root.
+pub struct Mount(pub PathBuf);
+
+impl Mount {
+    pub fn new(dir: &Path, size: &str) -> Option<Mount> {
+        std::fs::create_dir_all(dir).ok()?;
+        let out = Process::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .output()
+            .ok()?;
+        if out.status.success() {
+            Some(Mount(dir.to_owned()))
+        } else {
+            skip(&format!(
+                "cannot mount a tmpfs here ({}); run as root to test a full or read-only disk",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+            None
+        }
+    }
+
+    pub fn read_only(&self) -> bool {
+        Process::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(&self.0)
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Process::new("umount").arg(&self.0).status();
+    }
 }

@@ -3,48 +3,8 @@
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use crate::env::{TestEnv, count, file_args, mode};
-
-/// A small tmpfs mounted for one test, unmounted when dropped. `None` (with the reason printed)
-/// where mounting is not allowed, e.g. without root.
-struct Mount(PathBuf);
-
-impl Mount {
-    fn new(dir: &Path, size: &str) -> Option<Mount> {
-        std::fs::create_dir_all(dir).ok()?;
-        let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir)
-            .output()
-            .ok()?;
-        if out.status.success() {
-            Some(Mount(dir.to_owned()))
-        } else {
-            println!(
-                "skipped: cannot mount a tmpfs here ({}); run as root to test a full or read-only disk",
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
-            None
-        }
-    }
-
-    fn read_only(&self) -> bool {
-        Command::new("mount")
-            .args(["-o", "remount,ro"])
-            .arg(&self.0)
-            .status()
-            .is_ok_and(|s| s.success())
-    }
-}
-
-impl Drop for Mount {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).status();
-    }
-}
+use crate::env::{Mount, TestEnv, count, file_args, mode};
 
 /// The draft a failed command printed, read back.
 fn draft_of(stderr: &str) -> String {
