@@ -170,7 +170,7 @@ proptest! {
     fn export_then_import_gives_the_same_show_check_and_digest(ops in prop::collection::vec(op(), 1..9)) {
         let mut env = TestEnv::new();
         let accepted = play(&mut env, &ops);
-        eprintln!("roundtrip: {accepted} of {} accepted", ops.len());
+        prop_assume!(accepted > 0, "nothing was accepted");
         let line = env.ok(&["export"]);
         let file = env.path("export.jsonl");
         std::fs::write(&file, &line).expect("written");
