@@ -107,6 +107,8 @@ pub enum Command {
     List(commands::list::Args),
     /// What is overdue, late, skipped, incomplete or premature (exit 3 if any)
     Check(commands::check::Args),
+    /// A supervisor's review (审核) of violations: they stay findings, but no longer count
+    Review(commands::review::Args),
     /// The report for a duty day or any window (值班日报)
     Digest(commands::digest::Args),
     /// Check the database and the hash chain; print the chain head (exit 3 on damage)

@@ -7,7 +7,7 @@
 //!   window, closed when its final report is.
 //! - Incidents are shown as they stood at the end of the window; `open` lists every incident
 //!   open then, with its next due step and the minutes left at `to` (negative once past due).
-//! - Updates are follow-ups, final reports and corrections; reclassifications are not updates,
+//! - Updates are follow-ups, final reports, corrections and reviews; reclassifications are not updates,
 //!   they ride on the report that caused them. Escalations carry `on_time`: whether every step
 //!   they completed was done by its due time (`None` when they completed none).
 //! - Findings are judged as `check --at <to>` would, and kept when their step fell due, was done
@@ -161,7 +161,10 @@ fn item(window: Window, l: &Loaded, at_end: &History, at_to: &History) -> Item {
     let mut escalations = Vec::new();
     for e in in_window_entries.iter().copied() {
         match &e.body {
-            Body::Followup { .. } | Body::Final { .. } | Body::Correction { .. } => {
+            Body::Followup { .. }
+            | Body::Final { .. }
+            | Body::Correction { .. }
+            | Body::Review { .. } => {
                 updates.push((e.clone(), caused_reclassification(&l.entries, e.n)));
             }
             Body::Escalation { .. } => {

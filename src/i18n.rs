@@ -152,6 +152,8 @@ pub enum Label {
     Yes,
     No,
     Corrects,
+    Note,
+    Reviewed,
 }
 
 impl Label {
@@ -215,6 +217,8 @@ impl Label {
             L::Yes => ("yes", "是"),
             L::No => ("no", "否"),
             L::Corrects => ("corrects", "更正"),
+            L::Note => ("note", "审核意见"),
+            L::Reviewed => ("reviewed", "已审核"),
         }
     }
 

@@ -44,9 +44,13 @@ pub struct Args {
     /// Every incident
     #[arg(long)]
     pub all: bool,
-    /// Print nothing when there is nothing to report (for cron)
+    /// Print nothing when there is nothing to report, and leave reviewed findings out (for
+    /// cron: it mails only what is new)
     #[arg(short, long)]
     pub quiet: bool,
+    /// Only findings no review covers
+    #[arg(long)]
+    pub unreviewed: bool,
 }
 
 /// An incident's findings, with the rules that judged them.
@@ -80,11 +84,18 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let mut damaged = store.damage().to_vec();
     let (judged, row_damage) = store.read(|tx| judge_scope(ctx, tx, at, closed_after))?;
     damaged.extend(row_damage);
+    let (mut judged, damaged) = (judged, damaged);
+    if a.quiet || a.unreviewed {
+        // A reviewed finding has been looked into: cron mails only what is new.
+        for j in &mut judged {
+            j.findings.retain(|f| f.reviewed.is_none());
+        }
+    }
 
     let violations = judged
         .iter()
         .flat_map(|j| &j.findings)
-        .filter(|f| f.kind.is_violation())
+        .filter(|f| f.is_open_violation())
         .count();
     let any = judged.iter().any(|j| !j.findings.is_empty()) || !damaged.is_empty();
     if format == Format::Json {
@@ -206,20 +217,23 @@ pub fn to_json<'a>(
     }
 }
 
-/// Counts by finding kind, every kind present.
+/// Counts by finding kind, every kind present, and `unreviewed`: the violations no review
+/// covers (what makes `check` exit 3).
 pub fn summary<'a>(findings: impl Iterator<Item = &'a Finding>) -> Value {
     let mut counts: Vec<(FindingKind, u64)> = FindingKind::ALL.iter().map(|k| (*k, 0)).collect();
+    let mut unreviewed = 0u64;
     for f in findings {
         if let Some(c) = counts.iter_mut().find(|(k, _)| *k == f.kind) {
             c.1 += 1;
         }
+        unreviewed += u64::from(f.is_open_violation());
     }
-    Value::Object(
-        counts
-            .into_iter()
-            .map(|(k, n)| (k.as_str().to_owned(), json!(n)))
-            .collect(),
-    )
+    let mut m: serde_json::Map<String, Value> = counts
+        .into_iter()
+        .map(|(k, n)| (k.as_str().to_owned(), json!(n)))
+        .collect();
+    m.insert("unreviewed".to_owned(), json!(unreviewed));
+    Value::Object(m)
 }
 
 fn print_table(ctx: &Ctx, out: &mut dyn Write, judged: &[Judged], at: Instant) -> Result<()> {
@@ -249,13 +263,21 @@ fn print_table(ctx: &Ctx, out: &mut dyn Write, judged: &[Judged], at: Instant) -
                 }
                 (None, _) => table::kind_text(f.kind).to_owned(),
             };
+            let kind = match &f.reviewed {
+                Some(_) => format!("{kind} ({})", Label::Reviewed.text()),
+                None => kind,
+            };
+            let mut message = render::finding::message(f, &j.rules);
+            if let Some(r) = &f.reviewed {
+                message.push_str(&render::finding::reviewed(r, rtz));
+            }
             t.add_row(vec![
-                table::finding_cell(kind, f.kind, ctx.color),
+                table::finding_cell(kind, f.kind, ctx.color && f.reviewed.is_none()),
                 table::cell(&f.step),
                 table::cell(f.due.map(|d| short(rtz, d)).unwrap_or_else(|| "-".into())),
                 table::cell(f.done.map(|d| short(rtz, d)).unwrap_or_else(|| "-".into())),
                 table::cell(minutes_cell(f)),
-                table::cell(render::finding::message(f, &j.rules)),
+                table::cell(message),
             ]);
         }
         writeln!(out, "{t}")?;

@@ -80,6 +80,9 @@ pub struct Args {
     /// An escalation's correct bypass reason
     #[arg(long, value_name = "TEXT")]
     pub bypass_reason: Option<String>,
+    /// A review's correct note
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
@@ -185,6 +188,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         channel: a.via.clone(),
         contact: line("--contact", &a.contact)?,
         reason: text("--bypass-reason", &a.bypass_reason)?,
+        note: text("--note", &a.note)?,
     };
     if changes.is_empty() {
         return Err(usage(msg!(

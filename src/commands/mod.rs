@@ -17,6 +17,7 @@ pub mod file;
 pub mod import;
 pub mod init;
 pub mod list;
+pub mod review;
 pub mod rules;
 pub mod show;
 pub mod update;
@@ -48,6 +49,7 @@ pub fn dispatch(ctx: &Ctx, command: Command, out: &mut dyn Write) -> Result<Exit
         Command::Show(a) => show::run(ctx, a, out),
         Command::List(a) => list::run(ctx, a, out),
         Command::Check(a) => check::run(ctx, a, out),
+        Command::Review(a) => review::run(ctx, a, out),
         Command::Digest(a) => digest::run(ctx, a, out),
         Command::Verify(a) => verify::run(ctx, a, out),
         Command::Backup(a) => backup::run(ctx, a, out),

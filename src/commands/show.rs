@@ -199,7 +199,12 @@ fn table_view(
     if !eval.findings.is_empty() {
         writeln!(out, "\n{}", Label::Findings.text())?;
         for f in &eval.findings {
-            writeln!(out, "- {}", render::finding::message(f, rules))?;
+            let reviewed = f
+                .reviewed
+                .as_ref()
+                .map(|r| render::finding::reviewed(r, rules.tz))
+                .unwrap_or_default();
+            writeln!(out, "- {}{reviewed}", render::finding::message(f, rules))?;
         }
     }
     for sup in &eval.supplied {
@@ -241,6 +246,19 @@ pub fn details(e: &Entry, rules: &Rules) -> String {
                 s.push_str(&format!("\n{}: {r}", Label::Reason.text()));
             }
             s
+        }
+        Body::Review { review } => {
+            let covered = review
+                .covers
+                .iter()
+                .map(|c| {
+                    let kind = crate::engine::FindingKind::parse(&c.kind)
+                        .map_or_else(|| c.kind.clone(), |k| table::kind_text(k).to_owned());
+                    format!("{} {kind}", c.step)
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("{covered}\n{}: {}", Label::Note.text(), review.note)
         }
         Body::Reclassification {
             from,
@@ -320,6 +338,9 @@ pub fn details(e: &Entry, rules: &Rules) -> String {
             }
             if let Some(v) = &changes.reason {
                 parts.push(format!("{} → {v}", Label::Reason.text()));
+            }
+            if let Some(v) = &changes.note {
+                parts.push(format!("{} → {v}", Label::Note.text()));
             }
             format!(
                 "{} #{corrects}: {}\n{}: {reason}",

@@ -98,6 +98,43 @@ pub struct Escalation {
     pub reason: Option<String>,
 }
 
+/// A supervisor's review (审核) of violations: which, as they stood when reviewed, and the note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    /// The step reviewed (`--step`), or none for a content finding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    /// The kind of content finding reviewed (`--finding incomplete|premature_cause`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<String>,
+    /// The kind of skip reviewed (`--reason bypassed|omitted`), where a step has both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub note: String,
+    /// The findings it covers, as they stood at the review's time: a finding that changes
+    /// afterwards (another kind, other minutes, another due time) is not covered, and is new.
+    pub covers: Vec<Covered>,
+}
+
+/// A finding as a review saw it: what identifies it, and what would make it another one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Covered {
+    pub kind: String,
+    pub step: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "unix_opt")]
+    pub due: Option<Instant>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "unix_opt")]
+    pub done: Option<Instant>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+}
+
 /// The fields a correction changes; absent fields stay as they were.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -134,6 +171,9 @@ pub struct Changes {
     pub contact: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// A review's note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Changes {
@@ -176,6 +216,8 @@ pub enum Body {
         reason: String,
         changes: Changes,
     },
+    /// 审核: a supervisor's review of violations.
+    Review { review: Review },
 }
 
 /// The entry types, as named in JSON and in the database.
@@ -187,6 +229,7 @@ pub enum EntryType {
     Reclassification,
     Final,
     Correction,
+    Review,
 }
 
 impl EntryType {
@@ -198,6 +241,7 @@ impl EntryType {
             EntryType::Reclassification => "reclassification",
             EntryType::Final => "final",
             EntryType::Correction => "correction",
+            EntryType::Review => "review",
         }
     }
 
@@ -210,6 +254,7 @@ impl EntryType {
             EntryType::Reclassification => ("reclassification", "等级调整"),
             EntryType::Final => ("final report", "终报"),
             EntryType::Correction => ("correction", "更正"),
+            EntryType::Review => ("review", "审核"),
         }
     }
 
@@ -227,6 +272,7 @@ impl EntryType {
             EntryType::Reclassification,
             EntryType::Final,
             EntryType::Correction,
+            EntryType::Review,
         ]
         .into_iter()
         .find(|t| t.as_str() == s)
@@ -242,6 +288,7 @@ impl Body {
             Body::Reclassification { .. } => EntryType::Reclassification,
             Body::Final { .. } => EntryType::Final,
             Body::Correction { .. } => EntryType::Correction,
+            Body::Review { .. } => EntryType::Review,
         }
     }
 

@@ -26,6 +26,8 @@ pub struct Effective {
     pub n: u32,
     /// The claimed time, corrected.
     pub at: Instant,
+    /// Who made the entry (a review shows its reviewer).
+    pub by: String,
     pub body: Body,
     /// The numbers of the corrections applied to it.
     pub corrected_by: Vec<u32>,
@@ -154,6 +156,7 @@ pub fn replay(
         eff.push(Effective {
             n: e.n,
             at: e.at,
+            by: e.by.clone(),
             body: e.body.clone(),
             corrected_by: Vec::new(),
         });
@@ -190,8 +193,10 @@ pub fn replay(
     for e in &by_time {
         check_entry(e, &header, filed, rules)?;
         if let Some((t, n)) = closed
-            && e.body.entry_type() != EntryType::Correction
-            && e.body.entry_type() != EntryType::Reclassification
+            && !matches!(
+                e.body.entry_type(),
+                EntryType::Correction | EntryType::Reclassification | EntryType::Review
+            )
         {
             let (what, what_zh) = e.body.entry_type().names();
             let en = e.n;

@@ -46,6 +46,7 @@ impl Body {
                 reason,
                 changes,
             }),
+            Body::Review { review } => serde_json::to_string(&shapes::ReviewRef { review }),
         };
         text.unwrap_or_default()
     }
@@ -84,6 +85,9 @@ impl Body {
                     reported_in: b.reported_in,
                 }
             }
+            EntryType::Review => Body::Review {
+                review: from_str::<shapes::Review>(text)?.review,
+            },
             EntryType::Correction => {
                 let b: shapes::Correction = from_str(text)?;
                 Body::Correction {
@@ -171,6 +175,17 @@ mod shapes {
         pub from: String,
         pub to: String,
         pub reported_in: u32,
+    }
+
+    #[derive(Serialize)]
+    pub struct ReviewRef<'a> {
+        pub review: &'a crate::domain::model::Review,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Review {
+        pub review: crate::domain::model::Review,
     }
 
     #[derive(Serialize)]

@@ -19,6 +19,9 @@ mod once;
 
 pub use once::matches_duty;
 mod recurring;
+mod review;
+
+pub use review::covered;
 
 use crate::domain::model::{Entry, Instant};
 use crate::domain::replay::{History, replay};
@@ -106,9 +109,13 @@ impl FindingKind {
         }
     }
 
-    /// Whether this finding is a violation (`check` exits 3).
+    /// Whether this finding is a violation (`check` exits 3 unless it is reviewed).
     pub fn is_violation(self) -> bool {
         self != FindingKind::DueSoon
+    }
+
+    pub fn parse(s: &str) -> Option<FindingKind> {
+        FindingKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -151,6 +158,18 @@ pub struct Finding {
     pub note: Option<String>,
     /// For `incomplete`: what the report lacks.
     pub missing: Vec<Field>,
+    /// The supervisor's review that covers it, if one does at T.
+    pub reviewed: Option<Reviewed>,
+}
+
+/// A review that covers a finding (DESIGN.md §14): it stays a finding, but no longer counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reviewed {
+    pub by: String,
+    pub at: Instant,
+    pub note: String,
+    /// The review's entry number.
+    pub entry: u32,
 }
 
 impl Finding {
@@ -169,6 +188,7 @@ impl Finding {
             bypassed_at: None,
             note: None,
             missing: Vec::new(),
+            reviewed: None,
         }
     }
 }
@@ -194,11 +214,18 @@ pub struct Evaluation {
     pub supplied: Vec<Supplied>,
 }
 
+impl Finding {
+    /// A violation no review covers: what makes `check` exit 3.
+    pub fn is_open_violation(&self) -> bool {
+        self.kind.is_violation() && self.reviewed.is_none()
+    }
+}
+
 impl Evaluation {
     pub fn violations(&self) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.kind.is_violation())
+            .filter(|f| f.is_open_violation())
             .count()
     }
 }
@@ -220,6 +247,7 @@ pub fn evaluate_history(h: &History, rules: &Rules, at: Instant) -> Evaluation {
     bypass::evaluate(h, rules, &mut steps, &mut findings);
     let mut supplied = Vec::new();
     content::evaluate(h, rules, &mut findings, &mut supplied);
+    review::mark(h, &mut findings);
     findings.sort_by_key(|f| (f.due.or(f.done), f.kind, f.step.clone()));
     Evaluation {
         at,

@@ -88,8 +88,8 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
         o,
         "## {}\n",
         pick(
-            "Follow-ups, final reports and corrections",
-            "续报、终报与更正"
+            "Follow-ups, final reports, corrections and reviews",
+            "续报、终报、更正与审核"
         )
     );
     let ups = updates(d);
@@ -112,6 +112,14 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
                     .map(|s| r.reports.get(s).label.clone())
                     .unwrap_or_default();
                 let _ = write!(line, "{} — {}", cell(&stage), cell(&report.text));
+            }
+            Body::Review { review } => {
+                let (note, by) = (cell(&review.note), cell(&e.by));
+                let _ = write!(
+                    line,
+                    "{}",
+                    crate::msg!("review by {by}: {note}", "{by} 审核：{note}")
+                );
             }
             Body::Correction {
                 corrects, reason, ..
@@ -251,12 +259,18 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
     for i in &d.items {
         for f in &i.findings {
             any = true;
+            let reviewed = f
+                .reviewed
+                .as_ref()
+                .map(|r| super::finding::reviewed(r, i.rules.tz))
+                .unwrap_or_default();
             let _ = writeln!(
                 o,
-                "- {} {}: {}",
+                "- {} {}: {}{}",
                 i.id,
                 table::kind_text(f.kind),
-                cell(&super::finding::message(f, &i.rules))
+                cell(&super::finding::message(f, &i.rules)),
+                cell(&reviewed)
             );
         }
     }

@@ -104,6 +104,16 @@ pub fn supplied(s: &crate::engine::Supplied, rules: &Rules) -> String {
     .to_string()
 }
 
+/// A review beside its finding: " — reviewed by 李科长 at 2026-03-11 09:00: 已约谈".
+pub fn reviewed(r: &crate::engine::Reviewed, tz: chrono_tz::Tz) -> String {
+    let (by, at, note) = (&r.by, short(tz, r.at), &r.note);
+    msg!(
+        " — reviewed by {by} at {at}: {note}",
+        "（{by} 已于 {at} 审核：{note}）"
+    )
+    .to_string()
+}
+
 /// What the step asks, in words.
 fn what(f: &Finding, rules: &Rules) -> String {
     rules

@@ -194,6 +194,15 @@ impl Serialize for EntryJson<'_> {
                 m.serialize_entry("to", to)?;
                 m.serialize_entry("reported_in", reported_in)?;
             }
+            Body::Review { review } => {
+                m.serialize_entry("step", &review.step)?;
+                m.serialize_entry("finding", &review.finding)?;
+                m.serialize_entry("skip_reason", &review.reason)?;
+                m.serialize_entry("note", &review.note)?;
+                let covers: Vec<CoveredJson<'_>> =
+                    review.covers.iter().map(|c| CoveredJson(c, tz)).collect();
+                m.serialize_entry("covers", &covers)?;
+            }
             Body::Correction {
                 corrects,
                 reason,
@@ -218,6 +227,25 @@ impl Serialize for EntryJson<'_> {
         if let Some(on_time) = self.on_time {
             m.serialize_entry("on_time", &on_time)?;
         }
+        m.end()
+    }
+}
+
+/// A finding as a review saw it.
+struct CoveredJson<'a>(&'a crate::domain::model::Covered, Tz);
+
+impl Serialize for CoveredJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (c, tz) = (self.0, self.1);
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("kind", &c.kind)?;
+        m.serialize_entry("step", &c.step)?;
+        m.serialize_entry("reason", &c.reason)?;
+        m.serialize_entry("entry", &c.entry)?;
+        m.serialize_entry("due", &time(tz, c.due))?;
+        m.serialize_entry("done", &time(tz, c.done))?;
+        m.serialize_entry("minutes", &c.minutes)?;
+        m.serialize_entry("missing", &c.missing)?;
         m.end()
     }
 }
@@ -267,6 +295,7 @@ impl Serialize for ChangesJson<'_> {
             ("channel", &c.channel),
             ("contact", &c.contact),
             ("reason", &c.reason),
+            ("note", &c.note),
         ];
         for (k, v) in texts {
             if let Some(v) = v {
@@ -322,7 +351,7 @@ pub fn finding<'a>(incident: &'a str, f: &'a Finding, rules: &'a Rules) -> Findi
 impl Serialize for FindingJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (f, tz) = (self.f, self.rules.tz);
-        let mut m = s.serialize_map(Some(10))?;
+        let mut m = s.serialize_map(Some(11))?;
         m.serialize_entry("incident", self.incident)?;
         m.serialize_entry("kind", f.kind.as_str())?;
         m.serialize_entry("step", &f.step)?;
@@ -333,6 +362,18 @@ impl Serialize for FindingJson<'_> {
         m.serialize_entry("minutes", &f.minutes)?;
         m.serialize_entry("reason", &f.reason.map(|r| r.as_str()))?;
         m.serialize_entry("message", &message(f, self.rules))?;
+        #[derive(serde::Serialize)]
+        struct ReviewedJson<'a> {
+            by: &'a str,
+            at: Time,
+            note: &'a str,
+        }
+        let reviewed = f.reviewed.as_ref().map(|r| ReviewedJson {
+            by: &r.by,
+            at: Time(tz, r.at),
+            note: &r.note,
+        });
+        m.serialize_entry("reviewed", &reviewed)?;
         m.end()
     }
 }

@@ -10,9 +10,10 @@
 
 use chrono::DateTime;
 
-use super::shape::{CauseJson, EntryJson, LineJson, StrictFigures};
+use super::shape::{CauseJson, CoveredJson, EntryJson, LineJson, StrictFigures};
 use crate::domain::model::{
-    Body, Cause, CauseStatus, Changes, Escalation, Figures, Header, Instant, Report,
+    Body, Cause, CauseStatus, Changes, Covered, Escalation, Figures, Header, Instant, Report,
+    Review,
 };
 use crate::domain::text::{clean_line, clean_text, escape_os_user};
 use crate::domain::when::{FUTURE_SLACK_SECS, in_range};
@@ -194,6 +195,19 @@ fn report(a: &At<'_>, e: &mut EntryJson, stage: Stage) -> R<Report> {
     })
 }
 
+fn covered(a: &At<'_>, c: CoveredJson) -> R<Covered> {
+    Ok(Covered {
+        kind: a.line(c.kind, "covers.kind")?,
+        step: a.line(c.step, "covers.step")?,
+        reason: a.opt_line(c.reason, "covers.reason")?,
+        entry: c.entry,
+        due: a.opt_time(c.due, "covers.due")?,
+        done: a.opt_time(c.done, "covers.done")?,
+        minutes: c.minutes,
+        missing: c.missing.unwrap_or_default(),
+    })
+}
+
 fn entry(a: &At<'_>, mut e: EntryJson) -> R<Option<InEntry>> {
     let ty = a.line(e.ty.take(), "type")?;
     let body = match ty.as_str() {
@@ -226,6 +240,21 @@ fn entry(a: &At<'_>, mut e: EntryJson) -> R<Option<InEntry>> {
             },
         },
         "reclassification" => return Ok(None),
+        "review" => Body::Review {
+            review: Review {
+                step: a.opt_line(e.step.take(), "step")?,
+                finding: a.opt_line(e.finding.take(), "finding")?,
+                reason: a.opt_line(e.skip_reason.take(), "skip_reason")?,
+                note: a.text(e.note.take(), "note")?,
+                covers: e
+                    .covers
+                    .take()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|c| covered(a, c))
+                    .collect::<R<Vec<_>>>()?,
+            },
+        },
         "correction" => {
             let c = a.need(e.changes.take(), "changes", "an object")?;
             Body::Correction {
@@ -248,14 +277,15 @@ fn entry(a: &At<'_>, mut e: EntryJson) -> R<Option<InEntry>> {
                     channel: a.opt_line(c.channel, "changes.channel")?,
                     contact: a.opt_line(c.contact, "changes.contact")?,
                     reason: a.opt_text(c.reason, "changes.reason")?,
+                    note: a.opt_text(c.note, "changes.note")?,
                 },
             }
         }
         other => {
             let what = a.what;
             return Err(msg!(
-                "{what}: unknown type `{other}`; the types are initial, followup, escalation, reclassification, final, correction",
-                "{what}：未知的类别“{other}”；可用 initial、followup、escalation、reclassification、final、correction"
+                "{what}: unknown type `{other}`; the types are initial, followup, escalation, reclassification, final, correction, review",
+                "{what}：未知的类别“{other}”；可用 initial、followup、escalation、reclassification、final、correction、review"
             ));
         }
     };

@@ -80,6 +80,12 @@ pub struct EntryJson {
     pub reason: Option<String>,
     pub corrects: Option<u32>,
     pub changes: Option<ChangesJson>,
+    // Reviews (DESIGN.md §14).
+    pub step: Option<String>,
+    pub finding: Option<String>,
+    pub skip_reason: Option<String>,
+    pub note: Option<String>,
+    pub covers: Option<Vec<CoveredJson>>,
     // Written by `export`, not read back: the chain position's hash, marks derived from times,
     // and (for reclassifications, which import derives again) their fields.
     #[allow(dead_code)] // known and skipped
@@ -117,6 +123,21 @@ pub struct ChangesJson {
     pub channel: Option<String>,
     pub contact: Option<String>,
     pub reason: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A finding a review covers, as the review saw it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoveredJson {
+    pub kind: Option<String>,
+    pub step: Option<String>,
+    pub reason: Option<String>,
+    pub entry: Option<u32>,
+    pub due: Option<String>,
+    pub done: Option<String>,
+    pub minutes: Option<i64>,
+    pub missing: Option<Vec<String>>,
 }
 
 /// Figures by name, refusing a name given twice (a plain map would keep the last silently).

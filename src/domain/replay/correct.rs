@@ -68,6 +68,9 @@ pub(super) fn apply(target: &mut Effective, c: &Changes, by: u32) -> Result<(), 
         c.text.is_some() || c.measures.is_some() || !c.figures.is_empty() || c.cause.is_some();
     let escalation_change =
         c.level.is_some() || c.channel.is_some() || c.contact.is_some() || c.reason.is_some();
+    if c.note.is_some() && !matches!(target.body, Body::Review { .. }) {
+        return Err(refuse("note"));
+    }
     match &mut target.body {
         Body::Initial { report, .. } | Body::Followup { report, .. } | Body::Final { report } => {
             if escalation_change {
@@ -78,6 +81,14 @@ pub(super) fn apply(target: &mut Effective, c: &Changes, by: u32) -> Result<(), 
                 }));
             }
             apply_report(report, c);
+        }
+        Body::Review { review } => {
+            if report_change || escalation_change {
+                return Err(refuse(
+                    "text/measures/figures/cause/level/channel/contact/reason",
+                ));
+            }
+            set(&mut review.note, &c.note);
         }
         Body::Escalation { escalation } => {
             if report_change {
