@@ -287,3 +287,5 @@ mod proptests;
 mod tests;
 #[cfg(test)]
 mod tests_applies;
+#[cfg(test)]
+mod tests_review;

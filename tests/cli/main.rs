@@ -15,6 +15,7 @@ mod hardship;
 mod officer;
 mod regimes;
 mod reliability;
+mod review;
 mod roundtrip;
 mod rules_cmd;
 mod store_guard;
