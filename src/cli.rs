@@ -100,7 +100,7 @@ pub enum Command {
     /// The final report (终报); closes the incident
     Close(commands::close::Args),
     /// Correct an entry; the original stays and is shown beside the correction
-    Correct(commands::correct::Args),
+    Correct(Box<commands::correct::Args>),
     /// An incident: facts, figures, every entry, every deadline
     Show(commands::show::Args),
     /// Incidents, newest first

@@ -45,7 +45,7 @@ pub fn dispatch(ctx: &Ctx, command: Command, out: &mut dyn Write) -> Result<Exit
         Command::Update(a) => update::run(ctx, a, out),
         Command::Escalate(a) => escalate::run(ctx, a, out),
         Command::Close(a) => close::run(ctx, a, out),
-        Command::Correct(a) => correct::run(ctx, a, out),
+        Command::Correct(a) => correct::run(ctx, *a, out),
         Command::Show(a) => show::run(ctx, a, out),
         Command::List(a) => list::run(ctx, a, out),
         Command::Check(a) => check::run(ctx, a, out),
