@@ -69,16 +69,11 @@ impl Walk {
 
     fn arg(&mut self, mut a: Arg, key: &str) -> Arg {
         let id = a.get_id().as_str().to_owned();
-        if a.get_long_help().is_some() {
-            // Only clap's own `-h, --help` has a long help (where the command has one too); any
-            // other would be English.
-            if id == "help" {
-                self.used.insert(("*".into(), id));
-                a = a.help(zh::HELP_SEE_LONG).long_help(zh::HELP_SEE_SHORT);
-            } else {
-                self.missing.push(format!("long help of `{id}` of `{key}`"));
-            }
-            return a;
+        let has_long = a.get_long_help().is_some();
+        if id == "help" && has_long {
+            // clap's own `-h, --help` where the command has a long help as well as a summary.
+            self.used.insert(("*".into(), id));
+            return a.help(zh::HELP_SEE_LONG).long_help(zh::HELP_SEE_SHORT);
         }
         let english = a.get_help().map(ToString::to_string).unwrap_or_default();
         let found = [key, "*"]
@@ -90,8 +85,18 @@ impl Walk {
                 if *p == "*" {
                     self.shared.entry(id.clone()).or_default().insert(english);
                 }
-                let help = format!("{text}{}", annotations(&a));
-                a = a.help(help);
+                let notes = annotations(&a);
+                // A doc comment of several paragraphs is a summary (its first) and a long help
+                // (all of them); a Chinese text of several paragraphs is both, the same way.
+                let summary = text.split("\n\n").next().unwrap_or(text);
+                a = a.help(format!("{summary}{notes}"));
+                if has_long {
+                    if text.contains("\n\n") {
+                        a = a.long_help(format!("{text}{notes}"));
+                    } else {
+                        self.missing.push(format!("long help of `{id}` of `{key}`"));
+                    }
+                }
             }
             None => self.missing.push(format!("argument `{id}` of `{key}`")),
         }

@@ -12,7 +12,9 @@
 //! - Chinese punctuation is full-width: `：`, `（）`, `；`, `，`. What a person types (a flag, a
 //!   value, a command) stays as typed; inside a sentence it is put in backticks.
 //! - A command or argument without a text here fails `localize`'s tests, so a flag added without
-//!   its translation fails `cargo test`.
+//!   its translation fails `cargo test`. Where the English has a second paragraph (a long help),
+//!   so does the Chinese: paragraphs are separated by a blank line (`\n\n`), the first is the
+//!   summary `-h` shows.
 
 /// Commands: path, what it does, and the long form when the English has a second paragraph.
 pub(super) const COMMANDS: &[(&str, &str, Option<&str>)] = &[
