@@ -1,9 +1,20 @@
 //! The command line: global flags and one subcommand, each command's flags in its own module.
+//!
+//! The doc comments are the English help. `parse` reads argv in the user's language; the
+//! Chinese help is `zh` (the texts) applied by `localize`, clap's errors in Chinese are
+//! `usage_zh`, and `man` is the man page.
+
+mod localize;
+pub mod man;
+mod parse;
+mod usage_zh;
+mod zh;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use self::parse::{lang_in, parse};
 use crate::commands;
 use crate::i18n::Lang;
 
@@ -27,8 +38,10 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Flags every command takes, before or after the command's name.
+/// Flags every command takes, before or after the command's name. They have a heading of their
+/// own so that a command's help lists its own options first.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// The database file [default: sitrep.db in the data directory, ~/.local/share/sitrep/ on Linux]
     #[arg(long, global = true, env = "SITREP_DB", value_name = "PATH")]
@@ -107,7 +120,7 @@ pub enum Command {
     List(commands::list::Args),
     /// What is overdue, late, skipped, incomplete or premature (exit 3 if any)
     Check(commands::check::Args),
-    /// A supervisor's review (审核) of violations: they stay findings, but no longer count
+    /// A supervisor review of violations: they stay findings, but no longer count
     Review(commands::review::Args),
     /// The report for a duty day or any window (值班日报)
     Digest(commands::digest::Args),

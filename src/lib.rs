@@ -24,9 +24,8 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use clap::Parser;
 
-use crate::cli::{Cli, ColorChoice};
+use crate::cli::ColorChoice;
 use crate::context::{Ctx, RulesCache, RulesSource};
 use crate::error::{Exit, UsageError};
 use crate::i18n::{Lang, pick};
@@ -41,19 +40,13 @@ pub fn run() -> i32 {
             .or_else(|| env("LANG"))
             .as_deref(),
     );
-    i18n::set_lang(env_lang);
+    // `--lang` wherever it stands decides the language of the help and of usage errors too.
+    i18n::set_lang(cli::lang_in(&argv).unwrap_or(env_lang));
 
-    let cli = match Cli::try_parse_from(&argv) {
+    let cli = match cli::parse(&argv, i18n::lang()) {
         Ok(c) => c,
-        Err(e) => {
-            // Help and version go to stdout with 0; usage errors to stderr with 2.
-            let _ = e.print();
-            return if e.use_stderr() {
-                Exit::Usage as i32
-            } else {
-                0
-            };
-        }
+        // Help and version went to stdout (0), usage errors to stderr (2).
+        Err(exit) => return exit as i32,
     };
     let g = &cli.global;
     let lang = g.lang.unwrap_or(env_lang);

@@ -25,9 +25,8 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
-/// The man page, roff.
+/// The man page, roff (see `cli::man`).
 pub fn man(out: &mut dyn Write) -> Result<Exit> {
-    let cmd = Cli::command();
-    clap_mangen::Man::new(cmd).render(out)?;
+    crate::cli::man::render(out)?;
     Ok(Exit::Success)
 }

@@ -303,6 +303,9 @@ fn the_cron_example_writes_yesterdays_files() {
         "{}",
         String::from_utf8_lossy(&status.stderr)
     );
+    // Silent on success, so cron mails only when it fails.
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "");
+    assert_eq!(String::from_utf8_lossy(&status.stderr), "");
     let md =
         std::fs::read_to_string(out_dir.join("值班日报-2026-03-10.md")).expect("markdown written");
     assert!(
@@ -314,4 +317,34 @@ fn the_cron_example_writes_yesterdays_files() {
     )
     .expect("valid json");
     assert_eq!(json["from"], json!("2026-03-10T08:00:00+08:00"));
+}
+
+#[test]
+fn the_cron_example_fails_loudly() {
+    let env = TestEnv::new();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/daily-digest.sh");
+    let bin = assert_cmd::cargo::cargo_bin("sitrep");
+    let out_dir = env.path("reports");
+    // A database that is not sitrep's: digest refuses it.
+    std::fs::write(env.path("not-a-db"), "hello").expect("writes");
+    let run = std::process::Command::new("sh")
+        .arg(script)
+        .arg(&out_dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.dir.path())
+        .env("SITREP", &bin)
+        .env("SITREP_DB", env.path("not-a-db"))
+        .env("SITREP_NOW", "2026-03-11T08:15:00+08:00")
+        .output()
+        .expect("runs");
+    assert!(!run.status.success());
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "");
+    assert!(
+        String::from_utf8_lossy(&run.stderr).starts_with("error: "),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let left: Vec<_> = std::fs::read_dir(&out_dir).expect("dir").collect();
+    assert!(left.is_empty(), "{left:?}");
 }

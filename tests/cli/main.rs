@@ -12,6 +12,7 @@ mod digest;
 mod errors;
 mod fuzz_corpus;
 mod hardship;
+mod help_zh;
 mod officer;
 mod regimes;
 mod reliability;
