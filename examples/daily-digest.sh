@@ -28,3 +28,10 @@ printf '%s\n' "$json" > "$out/值班日报-$day.json.tmp"
 "$sitrep" digest --date "$day" --format markdown --lang zh > "$out/值班日报-$day.md.tmp"
 mv "$out/值班日报-$day.json.tmp" "$out/值班日报-$day.json"
 mv "$out/值班日报-$day.md.tmp" "$out/值班日报-$day.md"
+
+# The record itself: `verify` proves that what the report says follows from the chain (rows,
+# schema, recorded times). Damage is printed on stderr, so cron mails it.
+if ! report="$("$sitrep" verify)"; then
+  printf '%s\n' "$report" >&2
+  exit 3
+fi

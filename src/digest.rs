@@ -104,10 +104,13 @@ pub struct Item {
 pub struct Digest {
     pub window: Window,
     pub items: Vec<Item>,
+    /// The chain's head as of the window's end, so a printed report anchors the record
+    /// (`verify --head`).
+    pub chain_head: String,
 }
 
 /// Builds the digest of `window` from the incidents that may appear in it.
-pub fn build(window: Window, loaded: Vec<Loaded>) -> Result<Digest, Msg> {
+pub fn build(window: Window, loaded: Vec<Loaded>, chain_head: String) -> Result<Digest, Msg> {
     let mut items = Vec::with_capacity(loaded.len());
     let end = window.to - Duration::seconds(1);
     for l in loaded {
@@ -129,7 +132,11 @@ pub fn build(window: Window, loaded: Vec<Loaded>) -> Result<Digest, Msg> {
     }
     items.retain(|i| i.touched || i.open_at_end);
     items.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(Digest { window, items })
+    Ok(Digest {
+        window,
+        items,
+        chain_head,
+    })
 }
 
 fn item(window: Window, l: &Loaded, at_end: &History, at_to: &History) -> Item {

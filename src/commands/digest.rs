@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let window = window(ctx, &a, &rules)?;
     let mut store = Store::open(&ctx.db)?;
     let mut damaged = store.damage().to_vec();
-    let loaded = store.read(|tx| {
+    let (loaded, head) = store.read(|tx| {
         let scope = Scope::Window {
             from: window.from,
             to: window.to,
@@ -76,9 +76,9 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             }
             Ok(())
         })?;
-        Ok(loaded)
+        Ok((loaded, tx.head_before(window.to)?))
     })?;
-    let digest = build(window, loaded).map_err(refuse)?;
+    let digest = build(window, loaded, head).map_err(refuse)?;
     match format {
         Format::Json => writeln!(
             out,
@@ -216,5 +216,6 @@ fn print_tables(
         pick("Findings: ", "报送问题："),
         parts.join(pick(", ", "，"))
     )?;
+    writeln!(out, "{}", render::digest_md::head_line(d))?;
     Ok(())
 }

@@ -76,6 +76,7 @@ pub fn to_json<'a>(d: &'a Digest, rules: &'a Rules) -> impl serde::Serialize + '
         open: Vec<rj::IncidentJson<'a>>,
         findings: Vec<rj::FindingJson<'a>>,
         totals: Value,
+        chain_head: &'a str,
     }
     let tz = rules.tz;
     let incident = |i: &'a Item| rj::incident(&i.summary, i.rules.tz);
@@ -159,6 +160,7 @@ pub fn to_json<'a>(d: &'a Digest, rules: &'a Rules) -> impl serde::Serialize + '
             "by_kind": by_kind,
             "by_finding": by_finding,
         }),
+        chain_head: &d.chain_head,
     }
 }
 

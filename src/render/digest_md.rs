@@ -277,5 +277,17 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
     if !any {
         let _ = writeln!(o, "{}", Label::None.text());
     }
+    let _ = writeln!(o, "\n{}", head_line(d));
     o
+}
+
+/// The last line of a duty report: the chain's head as of its end, to be proven later with
+/// `sitrep verify --head`.
+pub fn head_line(d: &Digest) -> String {
+    let head = &d.chain_head;
+    crate::msg!(
+        "Chain head at the end of the period: {head} (prove it later with sitrep verify --head {head})",
+        "截至期末的链头：{head}（日后可用 sitrep verify --head {head} 核验）"
+    )
+    .to_string()
 }

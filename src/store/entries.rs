@@ -55,6 +55,20 @@ impl Tx<'_> {
             .unwrap_or((0, GENESIS.to_owned())))
     }
 
+    /// The chain's head as it stood at `t`: the hash of the last entry recorded before `t`
+    /// (the start of the chain when there is none). Read from the end of the chain backwards,
+    /// so a recent moment costs little.
+    pub fn head_before(&self, t: Instant) -> Result<String> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT hash FROM entries WHERE recorded < ?1 ORDER BY seq DESC LIMIT 1",
+            )?
+            .query_row([t.timestamp()], |r| r.get(0))
+            .optional()?
+            .unwrap_or_else(|| GENESIS.to_owned()))
+    }
+
     /// Appends an entry at the end of the chain and returns it as stored.
     pub fn append(&self, e: &NewEntry<'_>) -> Result<Entry> {
         let head = self.head()?;

@@ -189,7 +189,8 @@ fn an_empty_day_is_a_complete_digest() {
                 "by_kind": {"fire": 0, "road_traffic": 0, "gas": 0, "geological": 0, "hazardous_chemicals": 0,
                             "mining": 0, "construction": 0, "industrial": 0, "other": 0},
                 "by_finding": v["totals"]["by_finding"].clone(),
-            }
+            },
+            "chain_head": env.head(),
         })
     );
     // Nothing at all happened in a window before the first incident.
@@ -347,4 +348,40 @@ fn the_cron_example_fails_loudly() {
     );
     let left: Vec<_> = std::fs::read_dir(&out_dir).expect("dir").collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// Every digest ends with the chain head as of its end, which `verify --head` proves later.
+#[test]
+fn a_digest_anchors_the_record_with_the_chain_head() {
+    let mut env = TestEnv::new();
+    let id = env.file(&[]);
+    let head = env.head();
+    env.at("2026-03-11T10:00:00+08:00");
+    env.ok(&["escalate", &id, "--level", "city", "--at", "09:00"]);
+    assert_ne!(env.head(), head);
+    let (_, v) = env.json(&["digest", "--date", "2026-03-10"]);
+    assert_eq!(
+        v["chain_head"],
+        json!(head),
+        "the head at 03-11 08:00, not now"
+    );
+    let md = env.ok(&[
+        "digest",
+        "--date",
+        "2026-03-10",
+        "--format",
+        "markdown",
+        "--lang",
+        "zh",
+    ]);
+    assert!(
+        md.trim_end()
+            .ends_with(&format!("日后可用 sitrep verify --head {head} 核验）")),
+        "{md}"
+    );
+    let proof = env.ok(&["verify", "--head", &head]);
+    assert!(
+        proof.contains(&format!("the chain still contains {head}")),
+        "{proof}"
+    );
 }
