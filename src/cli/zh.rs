@@ -198,6 +198,12 @@ pub(super) const ARGS: &[(&str, &str, &str)] = &[
     ("correct", "contact", "报送记录的正确接报人"),
     ("correct", "bypass_reason", "报送记录的正确越级理由"),
     ("correct", "note", "审核记录的正确审核意见"),
+    ("correct", "source", "首报的正确信息来源"),
+    ("correct", "accident_unit", "首报的正确事故发生单位概况"),
+    ("correct", "signed_by", "报送记录的正确签发人"),
+    ("file", "source", "信息来源：谁报告的，如何联系"),
+    ("file", "accident_unit", "事故发生单位概况：单位名称、性质、地址等"),
+    ("escalate", "signed_by", "书面报告的签发领导（签发人）"),
     // list
     ("list", "open", "只列处置中的事件"),
     ("list", "closed", "只列已终报的事件"),

@@ -54,6 +54,12 @@ pub struct Args {
     /// The correct reporting unit
     #[arg(long)]
     pub unit: Option<String>,
+    /// The correct source of the information
+    #[arg(long, value_name = "TEXT")]
+    pub source: Option<String>,
+    /// The correct particulars of the unit where it happened
+    #[arg(long, value_name = "TEXT")]
+    pub accident_unit: Option<String>,
     /// The correct declared severity
     #[arg(long, value_name = "CLASS")]
     pub severity: Option<String>,
@@ -80,6 +86,9 @@ pub struct Args {
     /// An escalation's correct bypass reason
     #[arg(long, value_name = "TEXT")]
     pub bypass_reason: Option<String>,
+    /// An escalation's correct signer of the written report
+    #[arg(long, value_name = "NAME")]
+    pub signed_by: Option<String>,
     /// A review's correct note
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
@@ -179,6 +188,8 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         known: time(&a.known)?,
         location: line("--location", &a.location)?,
         unit: line("--unit", &a.unit)?,
+        source: line("--source", &a.source)?,
+        accident_unit: text("--accident-unit", &a.accident_unit)?,
         severity: a.severity.clone(),
         text: new_text,
         measures: text("--measures", &a.report.measures)?,
@@ -188,6 +199,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         channel: a.via.clone(),
         contact: line("--contact", &a.contact)?,
         reason: text("--bypass-reason", &a.bypass_reason)?,
+        signed_by: line("--signed-by", &a.signed_by)?,
         note: text("--note", &a.note)?,
     };
     if changes.is_empty() {

@@ -33,6 +33,9 @@ pub struct Args {
     /// The person reached
     #[arg(long, value_name = "NAME")]
     pub contact: Option<String>,
+    /// The leader who signed off the written report (签发人)
+    #[arg(long, value_name = "NAME")]
+    pub signed_by: Option<String>,
     /// Why a lower level was bypassed, when one was
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
@@ -82,6 +85,12 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
                 .map(|c| clean_line("--contact", c))
                 .transpose()
                 .map_err(refuse)?,
+            signed_by: a
+                .signed_by
+                .as_deref()
+                .map(|c| clean_line("--signed-by", c))
+                .transpose()
+                .map_err(refuse)?,
             reason: a
                 .reason
                 .as_deref()
@@ -94,7 +103,7 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
         command: "escalate",
         fields: json!({
             "id": a.id, "level": a.level, "via": a.via, "contact": a.contact,
-            "reason": a.reason, "at": a.at,
+            "reason": a.reason, "signed_by": a.signed_by, "at": a.at,
         }),
     };
     let rec = record::write(ctx, &draft, |tx| {

@@ -37,9 +37,15 @@ pub struct Args {
     /// Where
     #[arg(long)]
     pub location: Option<String>,
-    /// The reporting unit
+    /// The reporting unit (报告单位)
     #[arg(long)]
     pub unit: Option<String>,
+    /// The source of the information (信息来源): who told the office, how to reach them
+    #[arg(long, value_name = "TEXT")]
+    pub source: Option<String>,
+    /// The unit where it happened and its particulars (事故发生单位概况)
+    #[arg(long, value_name = "TEXT")]
+    pub accident_unit: Option<String>,
     /// What happened (快报情况)
     #[arg(long, value_name = "TEXT")]
     pub facts: Option<String>,
@@ -144,6 +150,18 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
             known,
             location: clean_line("--location", &take(&a.location)).map_err(refuse)?,
             unit: clean_line("--unit", &take(&a.unit)).map_err(refuse)?,
+            source: a
+                .source
+                .as_deref()
+                .map(|t| clean_line("--source", t))
+                .transpose()
+                .map_err(refuse)?,
+            accident_unit: a
+                .accident_unit
+                .as_deref()
+                .map(|t| clean_text("--accident-unit", t))
+                .transpose()
+                .map_err(refuse)?,
         },
         report: a.report.report(facts, rules)?,
         severity: a.severity.clone(),
@@ -153,7 +171,8 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
         command: "file",
         fields: json!({
             "title": a.title, "kind": a.kind, "occurred": a.occurred, "known": a.known,
-            "location": a.location, "unit": a.unit, "facts": a.facts, "severity": a.severity,
+            "location": a.location, "unit": a.unit, "source": a.source,
+            "accident_unit": a.accident_unit, "facts": a.facts, "severity": a.severity,
             "at": a.at, "report": a.report.to_json(),
         }),
     };

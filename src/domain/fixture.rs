@@ -54,6 +54,8 @@ impl Builder {
                 known: t0(),
                 location: "开发区".into(),
                 unit: "区应急局".into(),
+                source: None,
+                accident_unit: None,
             },
             report: Report {
                 text: "储罐泄漏".into(),
@@ -106,6 +108,7 @@ impl Builder {
                     channel: channel.into(),
                     contact: None,
                     reason: reason.map(Into::into),
+                    signed_by: None,
                 },
             },
         )

@@ -83,7 +83,14 @@ pub struct Header {
     #[serde(with = "unix")]
     pub known: Instant,
     pub location: String,
+    /// The reporting unit (报告单位): who reports it.
     pub unit: String,
+    /// The source of the information (信息来源): who told the office, how to reach them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The unit where it happened and its particulars (事故发生单位概况), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accident_unit: Option<String>,
 }
 
 /// A record that a level of the chain was told.
@@ -96,6 +103,9 @@ pub struct Escalation {
     /// Why a level was bypassed, when one was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The leader who signed off a written report (签发人).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<String>,
 }
 
 /// A supervisor's review (审核) of violations: which, as they stood when reviewed, and the note.
@@ -154,6 +164,10 @@ pub struct Changes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accident_unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
@@ -171,6 +185,8 @@ pub struct Changes {
     pub contact: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<String>,
     /// A review's note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

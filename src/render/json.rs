@@ -171,6 +171,8 @@ impl Serialize for EntryJson<'_> {
                 m.serialize_entry("known", &Time(tz, header.known))?;
                 m.serialize_entry("location", &header.location)?;
                 m.serialize_entry("unit", &header.unit)?;
+                m.serialize_entry("source", &header.source)?;
+                m.serialize_entry("accident_unit", &header.accident_unit)?;
                 m.serialize_entry("declared_severity", severity)?;
                 report_fields(&mut m, report, Stage::Initial)?;
             }
@@ -183,6 +185,7 @@ impl Serialize for EntryJson<'_> {
                 m.serialize_entry("level", &escalation.level)?;
                 m.serialize_entry("channel", &escalation.channel)?;
                 m.serialize_entry("contact", &escalation.contact)?;
+                m.serialize_entry("signed_by", &escalation.signed_by)?;
                 m.serialize_entry("reason", &escalation.reason)?;
             }
             Body::Reclassification {
@@ -275,6 +278,8 @@ impl Serialize for ChangesJson<'_> {
         let texts = [
             ("location", &c.location),
             ("unit", &c.unit),
+            ("source", &c.source),
+            ("accident_unit", &c.accident_unit),
             ("severity", &c.severity),
             ("text", &c.text),
             ("measures", &c.measures),
@@ -294,6 +299,7 @@ impl Serialize for ChangesJson<'_> {
             ("level", &c.level),
             ("channel", &c.channel),
             ("contact", &c.contact),
+            ("signed_by", &c.signed_by),
             ("reason", &c.reason),
             ("note", &c.note),
         ];

@@ -40,6 +40,12 @@ pub(super) fn apply(target: &mut Effective, c: &Changes, by: u32) -> Result<(), 
             set(&mut header.kind, &c.kind);
             set(&mut header.location, &c.location);
             set(&mut header.unit, &c.unit);
+            if c.source.is_some() {
+                header.source.clone_from(&c.source);
+            }
+            if c.accident_unit.is_some() {
+                header.accident_unit.clone_from(&c.accident_unit);
+            }
             if let Some(t) = c.occurred {
                 header.occurred = t;
             }
@@ -58,6 +64,8 @@ pub(super) fn apply(target: &mut Effective, c: &Changes, by: u32) -> Result<(), 
                 ("known", c.known.is_some()),
                 ("location", c.location.is_some()),
                 ("unit", c.unit.is_some()),
+                ("source", c.source.is_some()),
+                ("accident_unit", c.accident_unit.is_some()),
                 ("severity", c.severity.is_some()),
             ]);
             return Err(refuse(field));
@@ -66,8 +74,11 @@ pub(super) fn apply(target: &mut Effective, c: &Changes, by: u32) -> Result<(), 
     }
     let report_change =
         c.text.is_some() || c.measures.is_some() || !c.figures.is_empty() || c.cause.is_some();
-    let escalation_change =
-        c.level.is_some() || c.channel.is_some() || c.contact.is_some() || c.reason.is_some();
+    let escalation_change = c.level.is_some()
+        || c.channel.is_some()
+        || c.contact.is_some()
+        || c.reason.is_some()
+        || c.signed_by.is_some();
     if c.note.is_some() && !matches!(target.body, Body::Review { .. }) {
         return Err(refuse("note"));
     }
@@ -102,6 +113,9 @@ pub(super) fn apply(target: &mut Effective, c: &Changes, by: u32) -> Result<(), 
             if c.reason.is_some() {
                 escalation.reason.clone_from(&c.reason);
             }
+            if c.signed_by.is_some() {
+                escalation.signed_by.clone_from(&c.signed_by);
+            }
         }
         _ => {}
     }
@@ -117,6 +131,8 @@ fn header_only(c: &Changes) -> bool {
         || c.known.is_some()
         || c.location.is_some()
         || c.unit.is_some()
+        || c.source.is_some()
+        || c.accident_unit.is_some()
 }
 
 fn apply_report(report: &mut Report, c: &Changes) {

@@ -294,6 +294,7 @@ fn corrections_check_what_they_touch() {
                 channel: "phone".into(),
                 contact: None,
                 reason: None,
+                signed_by: None,
             },
         },
     );
