@@ -202,7 +202,11 @@ pub(super) const ARGS: &[(&str, &str, &str)] = &[
     ("correct", "accident_unit", "首报的正确事故发生单位概况"),
     ("correct", "signed_by", "报送记录的正确签发人"),
     ("file", "source", "信息来源：谁报告的，如何联系"),
-    ("file", "accident_unit", "事故发生单位概况：单位名称、性质、地址等"),
+    (
+        "file",
+        "accident_unit",
+        "事故发生单位概况：单位名称、性质、地址等",
+    ),
     ("escalate", "signed_by", "书面报告的签发领导（签发人）"),
     // list
     ("list", "open", "只列处置中的事件"),

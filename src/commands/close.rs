@@ -107,9 +107,11 @@ pub fn report(
         Some(t) => parse_when(t, ctx.now, rules.tz).map_err(refuse)?,
         None => ctx.now,
     };
-    if let Some(s) = &severity {
-        rules.known_severity(s).map_err(refuse)?;
-    }
+    let severity = severity
+        .as_deref()
+        .map(|s| rules.severity_id(s))
+        .transpose()
+        .map_err(refuse)?;
     let report = flags.report(text.clone(), &rules)?;
     let body = match stage {
         Stage::Final => Body::Final { report },

@@ -183,20 +183,40 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let changes = Changes {
         at: time(&a.at)?,
         title: line("--title", &a.title)?,
-        kind: a.kind.clone(),
+        kind: a
+            .kind
+            .as_deref()
+            .map(|k| rules.kind_id(k))
+            .transpose()
+            .map_err(refuse)?,
         occurred: time(&a.occurred)?,
         known: time(&a.known)?,
         location: line("--location", &a.location)?,
         unit: line("--unit", &a.unit)?,
         source: line("--source", &a.source)?,
         accident_unit: text("--accident-unit", &a.accident_unit)?,
-        severity: a.severity.clone(),
+        severity: a
+            .severity
+            .as_deref()
+            .map(|s| rules.severity_id(s))
+            .transpose()
+            .map_err(refuse)?,
         text: new_text,
         measures: text("--measures", &a.report.measures)?,
         figures: a.report.figures(&rules)?,
         cause,
-        level: a.level.clone(),
-        channel: a.via.clone(),
+        level: a
+            .level
+            .as_deref()
+            .map(|l| rules.level_id(l))
+            .transpose()
+            .map_err(refuse)?,
+        channel: a
+            .via
+            .as_deref()
+            .map(|c| rules.channel_id(c))
+            .transpose()
+            .map_err(refuse)?,
         contact: line("--contact", &a.contact)?,
         reason: text("--bypass-reason", &a.bypass_reason)?,
         signed_by: line("--signed-by", &a.signed_by)?,

@@ -64,13 +64,13 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
             value: &mut a.level,
         }],
     )?;
-    let level = a.level.clone().unwrap_or_default();
-    rules.known_level(&level).map_err(refuse)?;
-    let channel = a
-        .via
-        .clone()
-        .unwrap_or_else(|| rules.default_channel.clone());
-    rules.known_channel(&channel).map_err(refuse)?;
+    let level = rules
+        .level_id(a.level.as_deref().unwrap_or_default())
+        .map_err(refuse)?;
+    let channel = match &a.via {
+        Some(v) => rules.channel_id(v).map_err(refuse)?,
+        None => rules.default_channel.clone(),
+    };
     let at = match &a.at {
         Some(t) => parse_when(t, ctx.now, rules.tz).map_err(refuse)?,
         None => ctx.now,

@@ -136,11 +136,13 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
         Some(t) => parse_when(t, ctx.now, tz).map_err(refuse)?,
         None => at,
     };
-    let kind = take(&a.kind);
-    rules.known_kind(&kind).map_err(refuse)?;
-    if let Some(s) = &a.severity {
-        rules.known_severity(s).map_err(refuse)?;
-    }
+    let kind = rules.kind_id(&take(&a.kind)).map_err(refuse)?;
+    let severity = a
+        .severity
+        .as_deref()
+        .map(|s| rules.severity_id(s))
+        .transpose()
+        .map_err(refuse)?;
     let facts = clean_text("--facts", &take(&a.facts)).map_err(refuse)?;
     let body = Body::Initial {
         header: Header {
@@ -164,7 +166,7 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
                 .map_err(refuse)?,
         },
         report: a.report.report(facts, rules)?,
-        severity: a.severity.clone(),
+        severity,
         rules: rules.hash.clone(),
     };
     let draft = Draft {

@@ -53,12 +53,18 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         )));
     }
     let rules = &ctx.rules()?.rules;
-    if let Some(s) = &a.severity {
-        rules.known_severity(s).map_err(refuse)?;
-    }
-    if let Some(k) = &a.kind {
-        rules.known_kind(k).map_err(refuse)?;
-    }
+    let severity = a
+        .severity
+        .as_deref()
+        .map(|s| rules.severity_id(s))
+        .transpose()
+        .map_err(refuse)?;
+    let kind = a
+        .kind
+        .as_deref()
+        .map(|k| rules.kind_id(k))
+        .transpose()
+        .map_err(refuse)?;
     let filter = ListFilter {
         open: if a.open {
             Some(true)
@@ -73,8 +79,8 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             .map(|s| parse_since(s, ctx.now, rules.tz))
             .transpose()
             .map_err(refuse)?,
-        severity: a.severity.clone(),
-        kind: a.kind.clone(),
+        severity,
+        kind,
         limit: a.limit,
     };
     let mut store = Store::open(&ctx.db)?;

@@ -196,7 +196,8 @@ fn to_json(rules: &Rules) -> serde_json::Value {
         "day_starts": rules.day_starts.format("%H:%M").to_string(),
         "bypass": rules.bypass.as_str(),
         "casualty_window": rules.casualty_window.to_string(),
-        "channels": rules.channels,
+        "channels": rules.channels.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+        "channel_labels": rules.channels.iter().map(|c| json!({"id": c.id, "label": c.label})).collect::<Vec<_>>(),
         "default_channel": rules.default_channel,
         "figures": rules.figure_names(),
         "severities": rules.severities.iter().map(|s| json!({

@@ -12,6 +12,7 @@
 
 mod calendar;
 mod error;
+mod names;
 mod raw;
 mod span;
 mod validate;
@@ -46,7 +47,8 @@ pub struct Rules {
     pub day_starts: NaiveTime,
     pub bypass: Bypass,
     pub casualty_window: Span,
-    pub channels: Vec<String>,
+    /// The ways a level can be told, with labels (built-in ones for the default channels).
+    pub channels: Vec<Named>,
     pub default_channel: String,
     /// Figures this file declares beyond the built-in ones.
     pub figures: Vec<Named>,
@@ -384,10 +386,10 @@ impl Rules {
 
     /// A channel of these rules, or an error that lists them.
     pub fn known_channel(&self, id: &str) -> Result<(), Msg> {
-        if self.channels.iter().any(|c| c == id) {
+        if self.channels.iter().any(|c| c.id == id) {
             return Ok(());
         }
-        let list = self.channels.join(", ");
+        let list = list(self.channels.iter().map(|c| (&c.id, &c.label)));
         Err(msg!(
             "unknown channel `{id}`; the channels are: {list}",
             "未知的报送方式“{id}”；可用的方式：{list}"

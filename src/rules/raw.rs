@@ -19,7 +19,7 @@ pub struct RawRules {
     pub day_starts: Option<S<String>>,
     pub bypass: Option<S<String>>,
     pub casualty_window: Option<S<String>>,
-    pub channels: Option<S<Vec<S<String>>>>,
+    pub channels: Option<S<Vec<S<RawChannel>>>>,
     pub default_channel: Option<S<String>>,
     #[serde(default)]
     pub figures: Vec<RawFigure>,
@@ -149,6 +149,52 @@ impl<'de> Deserialize<'de> for OneOrMany {
                     out.push(s);
                 }
                 Ok(OneOrMany(out))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// A channel: its id alone (`"phone"`), or `{ id = "phone", label = "电话" }`.
+#[derive(Debug, Clone)]
+pub struct RawChannel {
+    pub id: String,
+    pub label: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for RawChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawChannel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a channel id (\"phone\") or { id = \"phone\", label = \"电话\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawChannel, E> {
+                Ok(RawChannel {
+                    id: v.to_owned(),
+                    label: None,
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawChannel, A::Error> {
+                let (mut id, mut label) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "id" if id.is_none() => id = Some(map.next_value::<String>()?),
+                        "label" if label.is_none() => label = Some(map.next_value::<String>()?),
+                        "id" | "label" => {
+                            return Err(serde::de::Error::custom(format!("`{key}` given twice")));
+                        }
+                        other => {
+                            return Err(serde::de::Error::unknown_field(other, &["id", "label"]));
+                        }
+                    }
+                }
+                let id = id.ok_or_else(|| serde::de::Error::missing_field("id"))?;
+                Ok(RawChannel { id, label })
             }
         }
         d.deserialize_any(Visitor)

@@ -22,7 +22,15 @@ use crate::msg;
 
 pub(super) type R<T> = Result<T, RulesError>;
 
-const DEFAULT_CHANNELS: [&str; 5] = ["phone", "written", "fax", "system", "in-person"];
+/// The channels of a rules file that lists none, with their labels; a listed channel with one of
+/// these ids and no label of its own takes the label here.
+const DEFAULT_CHANNELS: [(&str, &str); 5] = [
+    ("phone", "电话"),
+    ("written", "书面"),
+    ("fax", "传真"),
+    ("system", "系统"),
+    ("in-person", "当面"),
+];
 
 pub fn parse(text: &str, source: &str) -> R<Rules> {
     let loc = Locator::new(text, source);
@@ -136,13 +144,28 @@ impl Validator<'_> {
             None => Span::new(30, super::Unit::Days),
         };
 
-        let mut channels = Vec::new();
+        let mut channels: Vec<Named> = Vec::new();
+        let builtin = |id: &str| {
+            DEFAULT_CHANNELS
+                .iter()
+                .find(|(d, _)| *d == id)
+                .map(|(_, l)| (*l).to_owned())
+        };
         match &raw.channels {
             Some(list) => {
                 let mut seen = HashSet::new();
                 for c in list.get_ref() {
-                    channels.push(self.id(c, "channels")?);
-                    self.unique(&mut seen, c, "channels", "channel")?;
+                    let id = S::new(c.span(), c.get_ref().id.clone());
+                    let id = {
+                        let v = self.id(&id, "channels")?;
+                        self.unique(&mut seen, &id, "channels", "channel")?;
+                        v
+                    };
+                    let label = c.get_ref().label.clone();
+                    channels.push(Named {
+                        label: label.or_else(|| builtin(&id)).unwrap_or_else(|| id.clone()),
+                        id,
+                    });
                 }
                 if channels.is_empty() {
                     return self.err(
@@ -155,17 +178,21 @@ impl Validator<'_> {
                     );
                 }
             }
-            None => channels.extend(DEFAULT_CHANNELS.iter().map(|c| (*c).to_owned())),
+            None => channels.extend(DEFAULT_CHANNELS.iter().map(|(id, label)| Named {
+                id: (*id).to_owned(),
+                label: (*label).to_owned(),
+            })),
         }
+        let channel_ids: Vec<String> = channels.iter().map(|c| c.id.clone()).collect();
         let default_channel = match &raw.default_channel {
             Some(s) => {
-                self.channel(s, &channels, "default_channel")?;
+                self.channel(s, &channel_ids, "default_channel")?;
                 s.get_ref().clone()
             }
-            None => channels
+            None => channel_ids
                 .iter()
                 .find(|c| *c == "phone")
-                .unwrap_or(&channels[0])
+                .unwrap_or(&channel_ids[0])
                 .clone(),
         };
 
@@ -208,7 +235,7 @@ impl Validator<'_> {
             &raw.steps,
             &severities,
             &levels,
-            &channels,
+            &channel_ids,
             &kinds,
             calendar.is_some(),
         )?;

@@ -227,7 +227,7 @@ fn unknown_names_list_the_known_ones() {
         replay(&b.entries, &r, None)
             .expect_err("channel")
             .en
-            .contains("phone, written")
+            .contains("phone (电话), written (书面)")
     );
 
     let mut b = Builder::new(&r, "gas");
