@@ -66,6 +66,8 @@ pub enum Format {
     Json,
     Csv,
     Markdown,
+    /// A self-contained page to look at and print (`show`, `digest`)
+    Html,
 }
 
 impl Format {
@@ -75,6 +77,7 @@ impl Format {
             Format::Json => "json",
             Format::Csv => "csv",
             Format::Markdown => "markdown",
+            Format::Html => "html",
         }
     }
 }

@@ -11,6 +11,7 @@ mod digest;
 mod errors;
 mod fuzz_corpus;
 mod hardship;
+mod html;
 mod officer;
 mod regimes;
 mod reliability;
