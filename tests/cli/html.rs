@@ -352,7 +352,8 @@ fn the_duty_day_page_in_a_browser() {
         "--at",
         "17:00",
     ]);
-    env.at("2026-03-11T09:00:00+08:00");
+    // The clock at the end of the day: `show` then judges as the digest does, at 08:00.
+    env.at("2026-03-11T08:00:00+08:00");
     let page = env.ok(&[
         "digest",
         "--date",
@@ -404,17 +405,32 @@ fn the_duty_day_page_in_a_browser() {
             "open at the end: what is due next"
         );
     }
+    // Each lane drawn says what `show --format json` says of its step at the end of the day.
     let second_lanes = lanes(sections[1]);
-    for (step, status) in [
-        ("leader-in-charge", "skipped"),
-        ("city-phone-major", "overdue"),
-    ] {
-        assert_eq!(lane(&second_lanes, step).status, status, "{step}");
+    let (_, shown) = env.json(&["show", &second]);
+    let status_of = |step: &str| {
+        shown["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .find(|s| s["step"] == step)
+            .and_then(|s| s["status"].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    for l in &second_lanes {
+        assert_eq!(l.status, status_of(&l.step), "{}", l.step);
     }
+    let drawn: Vec<&str> = second_lanes.iter().map(|l| l.step.as_str()).collect();
+    assert!(
+        drawn.contains(&"city-phone-major"),
+        "major from 17:00: {drawn:?}"
+    );
     assert!(
         lane(&second_lanes, "leader-in-charge")
             .body
-            .contains("<path class=\"skip\"")
+            .contains("<path class=\"skip\""),
+        "the leaders bypassed at 16:10"
     );
     assert!(
         sections[1].contains("<line class=\"vline reclass\""),
