@@ -79,6 +79,8 @@ pub enum Format {
     Json,
     Csv,
     Markdown,
+    /// A self-contained page to look at and print (`show`, `digest`)
+    Html,
 }
 
 impl Format {
@@ -88,6 +90,7 @@ impl Format {
             Format::Json => "json",
             Format::Csv => "csv",
             Format::Markdown => "markdown",
+            Format::Html => "html",
         }
     }
 }

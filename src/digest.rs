@@ -21,7 +21,7 @@ use chrono::{Duration, NaiveDate};
 use crate::domain::model::{Body, Entry, Instant};
 use crate::domain::replay::{History, replay};
 use crate::domain::summary::Summary;
-use crate::engine::{Finding, SkipReason, StepStatus, evaluate_history, matches_duty};
+use crate::engine::{Evaluation, Finding, SkipReason, StepStatus, evaluate_history, matches_duty};
 use crate::i18n::Msg;
 use crate::rules::Rules;
 use crate::tz;
@@ -97,6 +97,15 @@ pub struct Item {
     /// Corrections that apply to each entry (for entry JSON).
     pub corrected_by: Vec<(u32, Vec<u32>)>,
     pub touched: bool,
+    /// The history and evaluation the findings come from (for the timeline of the HTML page).
+    pub judged: Judged,
+}
+
+/// An incident as judged at `to`: the whole evaluation, not only the findings kept.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub history: History,
+    pub eval: Evaluation,
 }
 
 /// The whole digest.
@@ -128,7 +137,7 @@ pub fn build(window: Window, loaded: Vec<Loaded>, chain_head: String) -> Result<
         } else {
             None
         };
-        items.push(item(window, &l, &at_end, at_to.as_ref().unwrap_or(&at_end)));
+        items.push(item(window, &l, at_end, at_to));
     }
     items.retain(|i| i.touched || i.open_at_end);
     items.sort_by(|a, b| a.id.cmp(&b.id));
@@ -139,9 +148,11 @@ pub fn build(window: Window, loaded: Vec<Loaded>, chain_head: String) -> Result<
     })
 }
 
-fn item(window: Window, l: &Loaded, at_end: &History, at_to: &History) -> Item {
+fn item(window: Window, l: &Loaded, at_end: History, at_to: Option<History>) -> Item {
     let rules = &l.rules;
-    let eval = evaluate_history(at_to, rules, window.to);
+    // Judged at `to`: the same history as at the end unless something is claimed exactly then.
+    let judged = at_to.as_ref().unwrap_or(&at_end);
+    let eval = evaluate_history(judged, rules, window.to);
     let closed_in_window = at_end.closed.is_some_and(|c| window.contains(c));
     let in_window = |t: Option<Instant>| t.is_some_and(|t| window.contains(t));
     let findings: Vec<Finding> = eval
@@ -176,7 +187,7 @@ fn item(window: Window, l: &Loaded, at_end: &History, at_to: &History) -> Item {
             }
             Body::Escalation { .. } => {
                 // As `check --at <to>` sees it: with the corrections claimed by then.
-                let (effective_at, body) = at_to
+                let (effective_at, body) = judged
                     .entry(e.n)
                     .map_or((e.at, &e.body), |x| (x.at, &x.body));
                 let completed: Vec<bool> = eval
@@ -211,7 +222,7 @@ fn item(window: Window, l: &Loaded, at_end: &History, at_to: &History) -> Item {
     Item {
         id: l.id.clone(),
         rules: Rc::clone(rules),
-        summary: Summary::of(&l.id, at_end, rules),
+        summary: Summary::of(&l.id, &at_end, rules),
         is_new: window.contains(at_end.filed),
         closed_in_window,
         open_at_end,
@@ -226,6 +237,11 @@ fn item(window: Window, l: &Loaded, at_end: &History, at_to: &History) -> Item {
             .map(|e| (e.n, e.corrected_by.clone()))
             .collect(),
         touched,
+        judged: Judged {
+            // Moved, not cloned: a digest of a thousand open incidents keeps what it replayed.
+            history: at_to.unwrap_or(at_end),
+            eval,
+        },
     }
 }
 

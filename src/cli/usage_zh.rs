@@ -182,11 +182,11 @@ mod tests {
             ),
             (
                 &["--format", "xml", "check"],
-                "错误：“--format”的值“xml”无效，可选值为 table、json、csv、markdown；可运行 `sitrep check --help` 查看用法",
+                "错误：“--format”的值“xml”无效，可选值为 table、json、csv、markdown、html；是否想用 html？可运行 `sitrep check --help` 查看用法",
             ),
             (
                 &["check", "--format", "jsn"],
-                "错误：“--format”的值“jsn”无效，可选值为 table、json、csv、markdown；是否想用 json？可运行 `sitrep check --help` 查看用法",
+                "错误：“--format”的值“jsn”无效，可选值为 table、json、csv、markdown、html；是否想用 json？可运行 `sitrep check --help` 查看用法",
             ),
             (
                 &["file", "--title"],

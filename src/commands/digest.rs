@@ -24,7 +24,7 @@ use crate::tz::short;
 /// The report for a window.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sitrep digest                               # the latest complete duty day\n  sitrep digest --date 2026-03-11 --format markdown --lang zh > 值班日报-2026-03-11.md\n  sitrep digest --from '2026-03-11 00:00' --to '2026-03-12 00:00' --format json\n  sitrep digest --date 2026-03-11 --format csv --bom > 日报.csv"
+    after_help = "Examples:\n  sitrep digest                               # the latest complete duty day\n  sitrep digest --date 2026-03-11 --format markdown --lang zh > 值班日报-2026-03-11.md\n  sitrep digest --from '2026-03-11 00:00' --to '2026-03-12 00:00' --format json\n  sitrep digest --date 2026-03-11 --format csv --bom > 日报.csv\n  sitrep digest --date 2026-03-11 --format html > 值班日报.html"
 )]
 pub struct Args {
     /// The duty day: from the rules' day_starts (08:00) to the same time the next day
@@ -42,7 +42,13 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
-    let format = ctx.format(&[Format::Table, Format::Json, Format::Csv, Format::Markdown])?;
+    let format = ctx.format(&[
+        Format::Table,
+        Format::Json,
+        Format::Csv,
+        Format::Markdown,
+        Format::Html,
+    ])?;
     if a.bom && format != Format::Csv {
         return Err(usage(msg!(
             "--bom is for --format csv",
@@ -90,6 +96,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             "{}",
             crate::render::digest_md::to_markdown(&digest, &rules)
         )?,
+        Format::Html => write!(out, "{}", crate::render::html::digest_page(&digest, &rules))?,
         Format::Csv => rd::write_csv(&digest, out, a.bom)?,
         Format::Table => print_tables(ctx, &digest, &rules, out)?,
     }

@@ -1,5 +1,6 @@
 //! `sitrep show`: an incident's facts, latest figures, every entry in order (corrections beside
-//! what they correct), and every deadline with its status.
+//! what they correct), and every deadline with its status; `--format html` a page with its
+//! timeline.
 
 use std::io::Write;
 
@@ -14,7 +15,7 @@ use crate::domain::summary::Summary;
 use crate::engine::{Evaluation, evaluate_history};
 use crate::error::Exit;
 use crate::i18n::{Label, pick};
-use crate::render::{self, json as rj, markdown, table};
+use crate::render::{self, html, json as rj, markdown, table};
 use crate::rules::Rules;
 use crate::store::Store;
 use crate::tz::short;
@@ -22,7 +23,7 @@ use crate::tz::short;
 /// Show an incident.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  sitrep show 20260310-001\n  sitrep show 20260310-001 --format markdown > 书面报告.md\n  sitrep show 20260310-001 --format json"
+    after_help = "Examples:\n  sitrep show 20260310-001\n  sitrep show 20260310-001 --format markdown > 书面报告.md\n  sitrep show 20260310-001 --format html > 时间线.html\n  sitrep show 20260310-001 --format json"
 )]
 pub struct Args {
     /// The incident id, e.g. 20260310-001
@@ -30,7 +31,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
-    let format = ctx.format(&[Format::Table, Format::Json, Format::Markdown])?;
+    let format = ctx.format(&[Format::Table, Format::Json, Format::Markdown, Format::Html])?;
     let mut store = Store::open(&ctx.db)?;
     let mut damage = store.damage().to_vec();
     let (read, row_damage) = store.read(|tx| record::load(ctx, tx, &a.id))?;
@@ -69,6 +70,13 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
                 out,
                 "{}",
                 markdown::written_report(&summary, &entries, &history, &rules)
+            )?;
+        }
+        Format::Html => {
+            write!(
+                out,
+                "{}",
+                html::incident_page(&summary, &entries, &history, &eval, &rules)
             )?;
         }
         _ => table_view(ctx, out, &summary, &entries, &history, &eval, &rules)?,

@@ -1,4 +1,4 @@
-//! Rendering: tables, JSON, Markdown and CSV, kept apart from deciding.
+//! Rendering: tables, JSON, Markdown, CSV and HTML pages, kept apart from deciding.
 //!
 //! Rules of this module:
 //! - Renderers take decided values (histories, evaluations, rows) and return text or JSON; they
@@ -13,9 +13,14 @@ pub mod csv;
 pub mod digest;
 pub mod digest_md;
 pub mod finding;
+pub mod html;
+mod html_digest;
+mod html_svg;
 pub mod json;
 pub mod markdown;
 pub mod table;
+pub mod timeline;
+pub mod written;
 
 use crate::i18n::{Lang, lang};
 use crate::rules::{Duty, Rules, Step};

@@ -274,7 +274,7 @@ fn clap_errors_are_one_chinese_line_under_zh() {
         ),
         (
             &["check", "--format", "xml", "--lang", "zh"],
-            "错误：“--format”的值“xml”无效，可选值为 table、json、csv、markdown；可运行 `sitrep check --help` 查看用法\n",
+            "错误：“--format”的值“xml”无效，可选值为 table、json、csv、markdown、html；是否想用 html？可运行 `sitrep check --help` 查看用法\n",
         ),
     ];
     for (args, want) in cases {
@@ -306,7 +306,7 @@ fn clap_errors_are_clap_s_own_in_english() {
         "{e}"
     );
     assert!(
-        e.contains("[possible values: table, json, csv, markdown]"),
+        e.contains("[possible values: table, json, csv, markdown, html]"),
         "{e}"
     );
 }

@@ -13,6 +13,7 @@ mod errors;
 mod fuzz_corpus;
 mod hardship;
 mod help_zh;
+mod html;
 mod officer;
 mod regimes;
 mod reliability;
