@@ -71,6 +71,9 @@ pub struct Loaded {
     pub id: String,
     pub rules: Rc<Rules>,
     pub entries: Vec<Entry>,
+    /// The whole history, when the caller replayed it already: reused as the history at the
+    /// window's end when nothing is claimed after it.
+    pub history: Option<History>,
 }
 
 /// A reclassification a report caused: (from, to).
@@ -122,9 +125,16 @@ pub struct Digest {
 pub fn build(window: Window, loaded: Vec<Loaded>, chain_head: String) -> Result<Digest, Msg> {
     let mut items = Vec::with_capacity(loaded.len());
     let end = window.to - Duration::seconds(1);
-    for l in loaded {
-        let Some(at_end) = replay(&l.entries, &l.rules, Some(end))? else {
-            continue;
+    for mut l in loaded {
+        let nothing_later = |h: &History| {
+            l.entries.iter().all(|e| e.at <= end) && h.entries.iter().all(|e| e.at <= end)
+        };
+        let at_end = match l.history.take() {
+            Some(h) if nothing_later(&h) => h,
+            _ => match replay(&l.entries, &l.rules, Some(end))? {
+                Some(h) => h,
+                None => continue,
+            },
         };
         // Judged at `to` as `check` would: the same history unless something is claimed, or
         // corrected to be claimed, exactly at `to`.

@@ -78,6 +78,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
                     id: read.id,
                     rules: read.rules,
                     entries: read.entries,
+                    history: Some(read.history),
                 });
             }
             Ok(())

@@ -132,6 +132,21 @@ pub fn expected(version: usize) -> rusqlite::Result<Vec<SchemaObject>> {
     objects(&conn)
 }
 
+/// The digest of the schema all migrations make, so that opening a sound file costs one read of
+/// `sqlite_master`; the unit test `the_current_digest_is_the_migrations` keeps it true.
+pub const CURRENT_DIGEST: &str = "c933b4747713a5f2219f19b47dd842312280008d641373ae4073de199977e7cd";
+
+/// SHA-256 over the objects, each field length-prefixed.
+pub fn digest(objects: &[SchemaObject]) -> String {
+    let mut text = String::new();
+    for o in objects {
+        for f in [&o.kind, &o.name, &o.table, o.sql.as_deref().unwrap_or("\0")] {
+            text.push_str(&format!("{}:{f};", f.len()));
+        }
+    }
+    crate::sha::sha256_hex(text.as_bytes())
+}
+
 /// One object of `sqlite_master`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SchemaObject {
@@ -161,3 +176,18 @@ pub fn objects(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<SchemaObject
 
 /// The hash a chain starts from.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_current_digest_is_the_migrations() {
+        let objects = expected(MIGRATIONS.len()).expect("migrations run");
+        assert_eq!(
+            digest(&objects),
+            CURRENT_DIGEST,
+            "a migration was added: set CURRENT_DIGEST to this digest"
+        );
+    }
+}

@@ -49,7 +49,7 @@ fn a_tampered_row_is_refused_or_named_and_never_shown() {
         );
     }
 
-    // A row with another title and class: `list` shows what the entries say, and names it.
+    // A row with another title and class: `show` shows what the entries say, and names it.
     let mut env = TestEnv::new();
     let (a, _) = two_open(&mut env);
     env.ok(&["update", &a, "--progress", "搜救", "--deaths", "4"]);
@@ -58,15 +58,9 @@ fn a_tampered_row_is_refused_or_named_and_never_shown() {
         &["incidents_follow_entries"],
         &format!("UPDATE incidents SET title = '消防演练', severity = 'general' WHERE id = '{a}'"),
     );
-    let r = env.run(&["list", "--format", "json"]);
+    let r = env.run(&["show", &a, "--format", "json"]);
     assert_eq!(r.code, 3);
-    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
-    let row = v
-        .as_array()
-        .expect("array")
-        .iter()
-        .find(|i| i["id"] == json!(a))
-        .expect("listed");
+    let row: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     assert_eq!(row["title"], json!("化工厂储罐泄漏"));
     assert_eq!(row["severity"], json!("larger"));
     assert!(
