@@ -57,6 +57,15 @@ pub fn level(rules: &Rules, id: &str) -> String {
     )
 }
 
+/// A channel for people: its label in Chinese (`书面`), `id (label)` in English.
+pub fn channel(rules: &Rules, id: &str) -> String {
+    rules
+        .channels
+        .iter()
+        .find(|c| c.id == id)
+        .map_or_else(|| id.to_owned(), |c| item(&c.id, &c.label))
+}
+
 /// A step for people: its label if it has one, else its id.
 pub fn step_name(step: &Step) -> String {
     match &step.label {
