@@ -71,9 +71,6 @@ pub struct Loaded {
     pub id: String,
     pub rules: Rc<Rules>,
     pub entries: Vec<Entry>,
-    /// The whole history, when the caller replayed it already: reused as the history at the
-    /// window's end when nothing is claimed after it.
-    pub history: Option<History>,
 }
 
 /// A reclassification a report caused: (from, to).
@@ -102,6 +99,9 @@ pub struct Item {
     pub touched: bool,
     /// The history and evaluation the findings come from (for the timeline of the HTML page).
     pub judged: Judged,
+    /// Whether the history at the end is the whole history (nothing claimed after the window),
+    /// so the incident's row must say what `summary` says.
+    pub whole: bool,
 }
 
 /// An incident as judged at `to`: the whole evaluation, not only the findings kept.
@@ -119,43 +119,47 @@ pub struct Digest {
     /// The chain's head as of the window's end, so a printed report anchors the record
     /// (`verify --head`).
     pub chain_head: String,
+    /// Incidents whose entries could not be replayed, with why: left out, and named.
+    pub unreadable: Vec<(String, Msg)>,
 }
 
 /// Builds the digest of `window` from the incidents that may appear in it.
-pub fn build(window: Window, loaded: Vec<Loaded>, chain_head: String) -> Result<Digest, Msg> {
+pub fn build(window: Window, loaded: Vec<Loaded>, chain_head: String) -> Digest {
     let mut items = Vec::with_capacity(loaded.len());
+    let mut unreadable = Vec::new();
     let end = window.to - Duration::seconds(1);
-    for mut l in loaded {
-        let nothing_later = |h: &History| {
-            l.entries.iter().all(|e| e.at <= end) && h.entries.iter().all(|e| e.at <= end)
-        };
-        let at_end = match l.history.take() {
-            Some(h) if nothing_later(&h) => h,
-            _ => match replay(&l.entries, &l.rules, Some(end))? {
-                Some(h) => h,
-                None => continue,
-            },
-        };
-        // Judged at `to` as `check` would: the same history unless something is claimed, or
-        // corrected to be claimed, exactly at `to`.
-        let touches_to = l.entries.iter().any(|e| {
-            e.at == window.to
-                || matches!(&e.body, Body::Correction { changes, .. } if changes.at == Some(window.to))
-        });
-        let at_to = if touches_to {
-            replay(&l.entries, &l.rules, Some(window.to))?
-        } else {
-            None
-        };
-        items.push(item(window, &l, at_end, at_to));
+    for l in loaded {
+        let histories = (|| {
+            let Some(at_end) = replay(&l.entries, &l.rules, Some(end))? else {
+                return Ok(None);
+            };
+            // Judged at `to` as `check` would: the same history unless something is claimed,
+            // or corrected to be claimed, exactly at `to`.
+            let touches_to = l.entries.iter().any(|e| {
+                e.at == window.to
+                    || matches!(&e.body, Body::Correction { changes, .. } if changes.at == Some(window.to))
+            });
+            let at_to = if touches_to {
+                replay(&l.entries, &l.rules, Some(window.to))?
+            } else {
+                None
+            };
+            Ok(Some((at_end, at_to)))
+        })();
+        match histories {
+            Ok(Some((at_end, at_to))) => items.push(item(window, &l, at_end, at_to)),
+            Ok(None) => {}
+            Err(m) => unreadable.push((l.id.clone(), m)),
+        }
     }
     items.retain(|i| i.touched || i.open_at_end);
     items.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(Digest {
+    Digest {
         window,
         items,
         chain_head,
-    })
+        unreadable,
+    }
 }
 
 fn item(window: Window, l: &Loaded, at_end: History, at_to: Option<History>) -> Item {
@@ -229,6 +233,7 @@ fn item(window: Window, l: &Loaded, at_end: History, at_to: Option<History>) -> 
         None
     };
     let touched = !in_window_entries.is_empty() || !findings.is_empty();
+    let whole = at_end.entries.len() == l.entries.len();
     Item {
         id: l.id.clone(),
         rules: Rc::clone(rules),
@@ -252,6 +257,7 @@ fn item(window: Window, l: &Loaded, at_end: History, at_to: Option<History>) -> 
             history: at_to.unwrap_or(at_end),
             eval,
         },
+        whole,
     }
 }
 

@@ -40,23 +40,9 @@ pub fn read(
     entries: Vec<Entry>,
 ) -> Result<(Option<Read>, Option<Damage>)> {
     let incident = id.to_owned();
-    let Some(hash) = pinned_rules(&entries).map(str::to_owned) else {
-        let damage = if entries.is_empty() {
-            Damage::NoEntries { incident }
-        } else {
-            Damage::Unreplayable {
-                incident,
-                message: crate::msg!(
-                    "its first entry is not an initial report",
-                    "其第一条记录不是首报"
-                )
-                .to_string(),
-            }
-        };
-        return Ok((None, Some(damage)));
-    };
-    let Some(rules) = ctx.try_pinned(tx, &hash)? else {
-        return Ok((None, Some(Damage::RulesMissing { incident, hash })));
+    let rules = match pinned(ctx, tx, id, &entries)? {
+        Ok(r) => r,
+        Err(d) => return Ok((None, Some(d))),
     };
     let history = match replay(&entries, &rules, None) {
         Ok(Some(h)) => h,
@@ -67,23 +53,7 @@ pub fn read(
         }
     };
     let summary = Summary::of(id, &history, &rules);
-    let damage = match row {
-        None => Some(Damage::NoRow {
-            incident: incident.clone(),
-        }),
-        Some(r) if r.rules != summary.rules => Some(Damage::PinnedRules {
-            incident: incident.clone(),
-            row: r.rules.clone(),
-            entry: summary.rules.clone(),
-        }),
-        Some(r) => {
-            let fields = r.differences(&summary);
-            (!fields.is_empty()).then(|| Damage::Row {
-                incident: incident.clone(),
-                fields,
-            })
-        }
-    };
+    let damage = compare(id, row, &summary);
     Ok((
         Some(Read {
             id: incident,
@@ -94,6 +64,51 @@ pub fn read(
         }),
         damage,
     ))
+}
+
+/// The rules an incident's hashed initial report names, or why there are none to read it by.
+pub fn pinned(
+    ctx: &Ctx,
+    tx: &Tx<'_>,
+    id: &str,
+    entries: &[Entry],
+) -> Result<Result<Rc<Rules>, Damage>> {
+    let incident = id.to_owned();
+    let Some(hash) = pinned_rules(entries).map(str::to_owned) else {
+        return Ok(Err(if entries.is_empty() {
+            Damage::NoEntries { incident }
+        } else {
+            Damage::Unreplayable {
+                incident,
+                message: crate::msg!(
+                    "its first entry is not an initial report",
+                    "其第一条记录不是首报"
+                )
+                .to_string(),
+            }
+        }));
+    };
+    Ok(match ctx.try_pinned(tx, &hash)? {
+        Some(rules) => Ok(rules),
+        None => Err(Damage::RulesMissing { incident, hash }),
+    })
+}
+
+/// How a row differs from what the entries say, if it does.
+pub fn compare(id: &str, row: Option<&Summary>, replayed: &Summary) -> Option<Damage> {
+    let incident = id.to_owned();
+    match row {
+        None => Some(Damage::NoRow { incident }),
+        Some(r) if r.rules != replayed.rules => Some(Damage::PinnedRules {
+            incident,
+            row: r.rules.clone(),
+            entry: replayed.rules.clone(),
+        }),
+        Some(r) => {
+            let fields = r.differences(replayed);
+            (!fields.is_empty()).then_some(Damage::Row { incident, fields })
+        }
+    }
 }
 
 /// Says each damage on stderr, one line each, with what to do.

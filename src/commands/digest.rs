@@ -16,7 +16,7 @@ use crate::error::{Exit, refuse, usage};
 use crate::i18n::{Label, pick};
 use crate::msg;
 use crate::render::{self, digest as rd, table};
-use crate::store::{Scope, Store};
+use crate::store::{Damage, Scope, Store};
 
 use super::audit;
 use crate::tz::short;
@@ -59,7 +59,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let window = window(ctx, &a, &rules)?;
     let mut store = Store::open(&ctx.db)?;
     let mut damaged = store.damage().to_vec();
-    let (loaded, head) = store.read(|tx| {
+    let (loaded, rows, head) = store.read(|tx| {
         let scope = Scope::Window {
             from: window.from,
             to: window.to,
@@ -71,21 +71,33 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             .collect();
         let mut loaded = Vec::with_capacity(rows.len());
         tx.scan_scope(scope, |id, entries| {
-            let (read, damage) = audit::read(ctx, tx, id, rows.get(id), entries)?;
-            damaged.extend(damage);
-            if let Some(read) = read {
-                loaded.push(Loaded {
-                    id: read.id,
-                    rules: read.rules,
-                    entries: read.entries,
-                    history: Some(read.history),
-                });
+            match audit::pinned(ctx, tx, id, &entries)? {
+                Ok(rules) => loaded.push(Loaded {
+                    id: id.to_owned(),
+                    rules,
+                    entries,
+                }),
+                Err(d) => damaged.push(d),
             }
             Ok(())
         })?;
-        Ok((loaded, tx.head_before(window.to)?))
+        Ok((loaded, rows, tx.head_before(window.to)?))
     })?;
-    let digest = build(window, loaded, head).map_err(refuse)?;
+    let digest = build(window, loaded, head);
+    damaged.extend(
+        digest
+            .unreadable
+            .iter()
+            .map(|(id, m)| Damage::Unreplayable {
+                incident: id.clone(),
+                message: m.to_string(),
+            }),
+    );
+    // Where the history at the end is the whole history, the row must say the same; the rest
+    // are compared by `check` and `verify`, which replay everything.
+    for item in digest.items.iter().filter(|i| i.whole) {
+        damaged.extend(audit::compare(&item.id, rows.get(&item.id), &item.summary));
+    }
     match format {
         Format::Json => writeln!(
             out,
