@@ -42,6 +42,9 @@ def main():
     os.makedirs(run.OUT, exist_ok=True)
     run.sh(["cargo", "build", "--release", "--locked", "-q"], cwd=run.ROOT)
     jsonl = run.ledger(f"ledger-{n_inc}.jsonl", n_inc, n_ent, n_open)
+    # Away from the checkout, so neither binary reads its ./reporting-rules.toml: both run on
+    # their built-in rules.
+    os.chdir(run.OUT)
     bins = {"baseline": os.path.abspath(args.baseline), "this": run.SITREP}
     dbs = {k: os.path.join(run.OUT, f"compare-{k}-{n_inc}.db") for k in bins}
     imports = {}

@@ -109,6 +109,8 @@ def main():
 
     os.makedirs(OUT, exist_ok=True)
     sh(["cargo", "build", "--release", "--locked", "-q"], cwd=ROOT)
+    # Away from the checkout, so sitrep runs on its built-in rules, not ./reporting-rules.toml.
+    os.chdir(OUT)
     sqlite = sqlite3_shell()
     print(f"machine: {os.cpu_count()} cores; sqlite3 shell {subprocess.run([sqlite, '--version'], capture_output=True, text=True).stdout.split()[0]}",
           file=sys.stderr)

@@ -154,6 +154,9 @@ pub enum Label {
     Corrects,
     Note,
     Reviewed,
+    SignedBy,
+    Source,
+    AccidentUnit,
 }
 
 impl Label {
@@ -189,9 +192,9 @@ impl Label {
             L::Channel => ("channel", "方式"),
             L::Due => ("due", "时限"),
             L::Done => ("done", "完成时间"),
-            L::Left => ("left", "剩余"),
+            L::Left => ("left", "到期情况"),
             L::Finding => ("finding", "问题"),
-            L::Minutes => ("minutes", "分钟"),
+            L::Minutes => ("by", "超时或剩余"),
             L::Reason => ("reason", "理由"),
             L::Open => ("open", "处置中"),
             L::ClosedStatus => ("closed", "已终报"),
@@ -219,6 +222,9 @@ impl Label {
             L::Corrects => ("corrects", "更正"),
             L::Note => ("note", "审核意见"),
             L::Reviewed => ("reviewed", "已审核"),
+            L::SignedBy => ("signed by", "签发人"),
+            L::Source => ("source", "信息来源"),
+            L::AccidentUnit => ("unit where it happened", "事故发生单位"),
         }
     }
 

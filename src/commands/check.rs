@@ -267,13 +267,17 @@ fn print_table(ctx: &Ctx, out: &mut dyn Write, judged: &[Judged], at: Instant) -
                 Some(_) => format!("{kind} ({})", Label::Reviewed.text()),
                 None => kind,
             };
-            let mut message = render::finding::message(f, &j.rules);
+            // The columns say the step, times and minutes; the last says only what they cannot.
+            let mut message = render::finding::detail(f, &j.rules);
             if let Some(r) = &f.reviewed {
+                if !message.is_empty() {
+                    message.push_str(pick("; ", "；"));
+                }
                 message.push_str(&render::finding::reviewed(r, rtz));
             }
             t.add_row(vec![
                 table::finding_cell(kind, f.kind, ctx.color && f.reviewed.is_none()),
-                table::cell(&f.step),
+                table::cell(render::finding::subject(f, &j.rules)),
                 table::cell(f.due.map(|d| short(rtz, d)).unwrap_or_else(|| "-".into())),
                 table::cell(f.done.map(|d| short(rtz, d)).unwrap_or_else(|| "-".into())),
                 table::cell(minutes_cell(f)),

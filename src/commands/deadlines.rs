@@ -101,7 +101,9 @@ pub fn print(
         let (level, channel) = match &step.duty {
             crate::rules::Duty::Escalate { level, channel } => (
                 render::level(rules, &rules.levels[*level].id),
-                channel.clone().unwrap_or_else(|| "-".into()),
+                channel
+                    .as_deref()
+                    .map_or_else(|| "-".into(), |c| render::channel(rules, c)),
             ),
             crate::rules::Duty::Report(_) => (render::duty(rules, step), "-".into()),
         };

@@ -51,6 +51,26 @@ pub fn run(ctx: &Ctx, c: Command, out: &mut dyn Write) -> Result<Exit> {
 }
 
 fn anchors(rules: &Rules, a: &[Anchor]) -> String {
+    let zh = crate::i18n::lang() == crate::i18n::Lang::Zh;
+    a.iter()
+        .map(|a| match (a, zh) {
+            (Anchor::Occurred, false) => "occurred".to_owned(),
+            (Anchor::Known, false) => "known".to_owned(),
+            (Anchor::Step(i), false) => format!("step:{}", rules.steps[*i].id),
+            (Anchor::Last(i), false) => format!("last:{}", rules.steps[*i].id),
+            (Anchor::Occurred, true) => "发生".to_owned(),
+            (Anchor::Known, true) => "获知".to_owned(),
+            (Anchor::Step(i), true) => format!("“{}”完成", render::step_name(&rules.steps[*i])),
+            (Anchor::Last(i), true) => {
+                format!("最近一次“{}”", render::step_name(&rules.steps[*i]))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(pick(" | ", "或"))
+}
+
+/// The JSON form of anchors (ids, whatever the language).
+fn anchor_ids(rules: &Rules, a: &[Anchor]) -> String {
     a.iter()
         .map(|a| match a {
             Anchor::Occurred => "occurred".to_owned(),
@@ -75,24 +95,47 @@ fn applies(rules: &Rules, min: usize, max: usize) -> String {
 }
 
 fn timing(rules: &Rules, c: &Clock) -> String {
+    let zh = crate::i18n::lang() == crate::i18n::Lang::Zh;
     match c {
         Clock::Once {
             from,
             within,
             no_later_than,
         } => {
-            let mut s = format!("{within} {} {}", pick("after", "自"), anchors(rules, from));
-            for (a, span) in no_later_than {
-                s.push_str(&format!(
-                    "; {} {span} {} {}",
-                    pick("no later than", "且不迟于"),
-                    pick("after", "自"),
-                    anchors(rules, a)
-                ));
+            let (w, from) = (render::span(*within), anchors(rules, from));
+            let mut s = if zh {
+                format!("{from}后{w}")
+            } else {
+                format!("{w} after {from}")
+            };
+            for (a, sp) in no_later_than {
+                let (w, a) = (render::span(*sp), anchors(rules, a));
+                s.push_str(&if zh {
+                    format!("，且不迟于{a}后{w}")
+                } else {
+                    format!("; no later than {w} after {a}")
+                });
             }
             s
         }
-        Clock::Every(span) => format!("{} {span}", pick("every", "每")),
+        Clock::Every(sp) => {
+            let w = render::span(*sp);
+            if zh {
+                format!("每{w}")
+            } else {
+                format!("every {w}")
+            }
+        }
+    }
+}
+
+/// The bypass policy for people.
+fn bypass_words(b: crate::rules::Bypass) -> &'static str {
+    use crate::rules::Bypass;
+    match b {
+        Bypass::Forbidden => pick("forbidden", "禁止"),
+        Bypass::WithReason => pick("with a reason", "说明理由时允许"),
+        Bypass::Allowed => pick("allowed", "允许"),
     }
 }
 
@@ -101,16 +144,16 @@ fn print_tables(ctx: &Ctx, rules: &Rules, out: &mut dyn Write) -> Result<()> {
     let name = &rules.name;
     let zone = rules.tz.name();
     let (warning, day, bypass) = (
-        rules.warning,
+        render::span(rules.warning),
         rules.day_starts.format("%H:%M"),
-        rules.bypass.as_str(),
+        bypass_words(rules.bypass),
     );
     writeln!(
         out,
         "{}",
         msg!(
             "{name}\ntime zone {zone}, due-soon warning {warning}, duty day from {day}, bypass {bypass}",
-            "{name}\n时区 {zone}，提前 {warning} 提醒，值班日自 {day} 起，越级报送：{bypass}"
+            "{name}\n时区 {zone}，提前{warning}提醒，值班日自 {day} 起，越级报送：{bypass}"
         )
     )?;
     let mut t = table::new(layout, &[Label::Severity, Label::Label, Label::Thresholds]);
@@ -118,9 +161,17 @@ fn print_tables(ctx: &Ctx, rules: &Rules, out: &mut dyn Write) -> Result<()> {
         let th = s
             .at_least
             .iter()
-            .map(|(k, v)| format!("{k} ≥ {v}"))
+            .map(|(k, v)| {
+                let (name, value) = (render::figure_name(rules, k), render::figure_value(k, *v));
+                let unit = if render::is_people(k) {
+                    pick("", "人")
+                } else {
+                    ""
+                };
+                format!("{name} ≥ {value}{unit}")
+            })
             .collect::<Vec<_>>()
-            .join(", ");
+            .join(pick(", ", "，"));
         t.add_row(vec![
             table::cell(&s.id),
             table::cell(&s.label),
@@ -133,7 +184,7 @@ fn print_tables(ctx: &Ctx, rules: &Rules, out: &mut dyn Write) -> Result<()> {
         t.add_row(vec![
             table::cell(&k.id),
             table::cell(&k.label),
-            table::cell(k.casualty_window),
+            table::cell(render::span(k.casualty_window)),
         ]);
     }
     writeln!(out, "\n{t}")?;
@@ -175,15 +226,20 @@ fn print_tables(ctx: &Ctx, rules: &Rules, out: &mut dyn Write) -> Result<()> {
         if r.confirmed_cause {
             req.push(pick("confirmed cause allowed", "可报已确认原因").to_owned());
         }
+        let stage = match st {
+            crate::rules::Stage::Initial => crate::domain::model::EntryType::Initial,
+            crate::rules::Stage::Followup => crate::domain::model::EntryType::Followup,
+            crate::rules::Stage::Final => crate::domain::model::EntryType::Final,
+        };
         t.add_row(vec![
-            table::cell(st.as_str()),
+            table::cell(stage.label()),
             table::cell(&r.label),
-            table::cell(req.join(", ")),
+            table::cell(req.join(pick(", ", "、"))),
         ]);
     }
     writeln!(out, "\n{t}")?;
     let hash = &rules.hash;
-    writeln!(out, "\nsha256 {hash}")?;
+    writeln!(out, "\n{}{hash}", pick("sha256 ", "规则哈希："))?;
     Ok(())
 }
 
@@ -224,8 +280,8 @@ fn to_json(rules: &Rules) -> serde_json::Value {
             };
             let (from, within, every, no_later_than) = match &s.clock {
                 Clock::Once { from, within, no_later_than } => (
-                    Some(anchors(rules, from)), Some(within.to_string()), None,
-                    no_later_than.iter().map(|(a, sp)| json!({"from": anchors(rules, a), "within": sp.to_string()})).collect::<Vec<_>>(),
+                    Some(anchor_ids(rules, from)), Some(within.to_string()), None,
+                    no_later_than.iter().map(|(a, sp)| json!({"from": anchor_ids(rules, a), "within": sp.to_string()})).collect::<Vec<_>>(),
                 ),
                 Clock::Every(sp) => (None, None, Some(sp.to_string()), Vec::new()),
             };

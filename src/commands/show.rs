@@ -117,6 +117,20 @@ fn table_view(
         (Label::Filed, short(tz, s.filed)),
         (Label::Location, s.location.clone()),
         (Label::Unit, s.unit.clone()),
+        (
+            Label::AccidentUnit,
+            h.header
+                .accident_unit
+                .clone()
+                .unwrap_or_else(|| pick("to be verified", "待核实").to_owned()),
+        ),
+        (
+            Label::Source,
+            h.header
+                .source
+                .clone()
+                .unwrap_or_else(|| Label::None.text().to_owned()),
+        ),
         (Label::Figures, render::figures_line(rules, &s.figures)),
         (
             Label::Cause,
@@ -210,7 +224,7 @@ fn table_view(
             let reviewed = f
                 .reviewed
                 .as_ref()
-                .map(|r| render::finding::reviewed(r, rules.tz))
+                .map(|r| render::finding::reviewed_suffix(r, rules.tz))
                 .unwrap_or_default();
             writeln!(out, "- {}{reviewed}", render::finding::message(f, rules))?;
         }
@@ -221,23 +235,34 @@ fn table_view(
     Ok(())
 }
 
+/// A label's separator: `: ` in English, `：` in Chinese.
+fn sep() -> &'static str {
+    pick(": ", "：")
+}
+
 /// One line (or a few) saying what an entry holds.
 pub fn details(e: &Entry, rules: &Rules) -> String {
     let tz = rules.tz;
     let report = |text: &str, r: &crate::domain::model::Report| {
         let mut s = text.to_owned();
         if let Some(m) = &r.measures {
-            s.push_str(&format!("\n{}: {m}", Label::Measures.text()));
+            s.push_str(&format!("\n{}{}{m}", Label::Measures.text(), sep()));
         }
         if !r.figures.is_empty() {
             s.push_str(&format!(
-                "\n{}: {}",
+                "\n{}{}{}",
                 Label::Figures.text(),
+                sep(),
                 render::figures_line(rules, &r.figures)
             ));
         }
         if let Some(c) = &r.cause {
-            s.push_str(&format!("\n{}: {}", Label::Cause.text(), render::cause(c)));
+            s.push_str(&format!(
+                "\n{}{}{}",
+                Label::Cause.text(),
+                sep(),
+                render::cause(c)
+            ));
         }
         s
     };
@@ -246,12 +271,19 @@ pub fn details(e: &Entry, rules: &Rules) -> String {
         | Body::Followup { report: r, .. }
         | Body::Final { report: r } => report(&r.text, r),
         Body::Escalation { escalation: x } => {
-            let mut s = format!("{} · {}", render::level(rules, &x.level), x.channel);
+            let mut s = format!(
+                "{} · {}",
+                render::level(rules, &x.level),
+                render::channel(rules, &x.channel)
+            );
+            if let Some(by) = &x.signed_by {
+                s.push_str(&format!(" · {}{}{by}", Label::SignedBy.text(), sep()));
+            }
             if let Some(c) = &x.contact {
                 s.push_str(&format!(" · {c}"));
             }
             if let Some(r) = &x.reason {
-                s.push_str(&format!("\n{}: {r}", Label::Reason.text()));
+                s.push_str(&format!("\n{}{}{r}", Label::Reason.text(), sep()));
             }
             s
         }
@@ -262,11 +294,14 @@ pub fn details(e: &Entry, rules: &Rules) -> String {
                 .map(|c| {
                     let kind = crate::engine::FindingKind::parse(&c.kind)
                         .map_or_else(|| c.kind.clone(), |k| table::kind_text(k).to_owned());
-                    format!("{} {kind}", c.step)
+                    let step = rules
+                        .step_index(&c.step)
+                        .map_or_else(|| c.step.clone(), |i| render::step_name(&rules.steps[i]));
+                    format!("{step} {kind}")
                 })
                 .collect::<Vec<_>>()
-                .join(", ");
-            format!("{covered}\n{}: {}", Label::Note.text(), review.note)
+                .join(pick(", ", "，"));
+            format!("{covered}\n{}{}{}", Label::Note.text(), sep(), review.note)
         }
         Body::Reclassification {
             from,

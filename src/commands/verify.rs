@@ -81,11 +81,16 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
     } else {
         let (entries, incidents) = (report.entries, report.incidents);
+        // SQLite says `ok` in English; what it says otherwise is its own report, kept as is.
+        let integrity_text = if integrity_ok {
+            pick("ok", "正常").to_owned()
+        } else {
+            integrity.join("; ")
+        };
         writeln!(
             out,
-            "{}{}",
-            pick("integrity: ", "完整性检查："),
-            integrity.join("; ")
+            "{}{integrity_text}",
+            pick("integrity: ", "完整性检查：")
         )?;
         writeln!(
             out,

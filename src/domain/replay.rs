@@ -394,7 +394,7 @@ fn falls(n: u32, declared: SevIdx, current: SevIdx, rules: &Rules) -> Msg {
     let (did, dl, cid, cl) = (&d.id, &d.label, &c.id, &c.label);
     msg!(
         "entry {n} declares {did} ({dl}), below the incident's current severity {cid} ({cl}): severity never falls by a report; if the class was wrong, correct the report that set it (sitrep correct --severity)",
-        "第 {n} 条申报等级 {did}（{dl}），低于事件当前等级 {cid}（{cl}）：等级不会因报告而降低；如原等级有误，请更正设定等级的那条记录（sitrep correct --severity）"
+        "第 {n} 条申报等级{dl}，低于事件当前等级{cl}：等级不会因报告而降低；如原等级有误，请更正设定等级的那条记录（sitrep correct --severity）"
     )
 }
 
@@ -403,16 +403,32 @@ fn concealed(declared: SevIdx, implied: SevIdx, figures: &Figures, rules: &Rules
     let d = &rules.severities[declared];
     let i = &rules.severities[implied];
     let (did, dl, iid, il) = (&d.id, &d.label, &i.id, &i.label);
-    let met: Vec<String> = i
-        .at_least
-        .iter()
-        .filter(|(f, min)| figures.get(*f).is_some_and(|v| v >= *min))
-        .map(|(f, min)| format!("{f} {} ≥ {min}", figures.get(f).copied().unwrap_or(0)))
-        .collect();
-    let met = met.join(", ");
+    let met = |zh: bool| {
+        i.at_least
+            .iter()
+            .filter(|(f, min)| figures.get(*f).is_some_and(|v| v >= *min))
+            .map(|(f, min)| {
+                let v = figures.get(f).copied().unwrap_or(0);
+                if zh {
+                    let name = rules.figure_zh(f);
+                    let unit = if f.as_str() == "direct_loss" {
+                        "元"
+                    } else if crate::rules::BUILTIN_FIGURES.contains(&f.as_str()) {
+                        "人"
+                    } else {
+                        ""
+                    };
+                    format!("{name}{v}{unit} ≥ {min}{unit}")
+                } else {
+                    format!("{f} {v} ≥ {min}")
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let (met_en, met_zh) = (met(false).join(", "), met(true).join("，"));
     msg!(
-        "severity {did} ({dl}) is lower than the figures imply: {met} makes it at least {iid} ({il}); declare {iid} or higher, or leave --severity out. Nothing was recorded",
-        "申报等级 {did}（{dl}）低于伤亡损失数字对应的等级：{met}，至少应为 {iid}（{il}）；请申报 {iid} 或更高，或不填 --severity。未作任何记录"
+        "severity {did} ({dl}) is lower than the figures imply: {met_en} makes it at least {iid} ({il}); declare {iid} or higher, or leave --severity out. Nothing was recorded",
+        "申报等级{dl}低于伤亡损失数字对应的等级：{met_zh}，至少应为{il}；请申报{il}或更高等级，或不填 --severity。未作任何记录"
     )
 }
 

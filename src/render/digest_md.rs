@@ -186,7 +186,7 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
                 "| {at} | {} | {} | {} | {} | {ok} |",
                 i.id,
                 cell(&super::level(&i.rules, &x.level)),
-                cell(&x.channel),
+                cell(&super::channel(&i.rules, &x.channel)),
                 cell(x.contact.as_deref().unwrap_or("-"))
             );
         }
@@ -262,7 +262,7 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
             let reviewed = f
                 .reviewed
                 .as_ref()
-                .map(|r| super::finding::reviewed(r, i.rules.tz))
+                .map(|r| super::finding::reviewed_suffix(r, i.rules.tz))
                 .unwrap_or_default();
             let _ = writeln!(
                 o,

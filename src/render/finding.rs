@@ -1,7 +1,7 @@
 //! A finding in words, for a supervisor reading a table or a script logging `message`.
 
 use crate::engine::{Finding, FindingKind, SkipReason};
-use crate::i18n::{Lang, lang};
+use crate::i18n::{Lang, lang, pick};
 use crate::msg;
 use crate::rules::{Field, Rules};
 use crate::tz::short;
@@ -13,6 +13,8 @@ pub fn message(f: &Finding, rules: &Rules) -> String {
     let tz = rules.tz;
     let step = &f.step;
     let what = what(f, rules);
+    // In Chinese a step is named by its label, or by what it asks: never by its id.
+    let subj = subject(f, rules);
     let due = f.due.map(|d| short(tz, d)).unwrap_or_default();
     let done = f.done.map(|d| short(tz, d)).unwrap_or_default();
     let minutes = f.minutes.unwrap_or(0);
@@ -21,21 +23,21 @@ pub fn message(f: &Finding, rules: &Rules) -> String {
             let by = overdue_by(minutes);
             msg!(
                 "{step}: {what} was due {due}, {by}",
-                "{step}：{what}时限为 {due}，{by}"
+                "{subj}：时限为 {due}，{by}"
             )
         }
         (FindingKind::Late, _) => {
             let by = late_by(minutes);
             msg!(
                 "{step}: {what} done {done}, due {due}, {by}",
-                "{step}：{what}于 {done} 完成，时限 {due}，{by}"
+                "{subj}：于 {done} 完成，时限 {due}，{by}"
             )
         }
         (FindingKind::DueSoon, _) => {
             let left = due_in(minutes);
             msg!(
                 "{step}: {what} by {due}, {left}",
-                "{step}：{what}须在 {due} 前完成，{left}"
+                "{subj}：须在 {due} 前完成，{left}"
             )
         }
         (FindingKind::Skipped, Some(SkipReason::Bypassed)) => {
@@ -57,12 +59,12 @@ pub fn message(f: &Finding, rules: &Rules) -> String {
             };
             msg!(
                 "{step} skipped: {higher} told at {told} before {lower}{note}",
-                "{step} 越级：{told} 已报{higher}，但尚未报{lower}{note}"
+                "{subj} 越级：{told} 已报{higher}，但尚未报{lower}{note}"
             )
         }
         (FindingKind::Skipped, _) => msg!(
             "{step} skipped: closed without it ({what})",
-            "{step} 漏报：终报前未{what}"
+            "{subj} 漏报：终报前未完成"
         ),
         (FindingKind::Incomplete, _) => {
             let n = f.entry.unwrap_or(0);
@@ -108,10 +110,70 @@ pub fn supplied(s: &crate::engine::Supplied, rules: &Rules) -> String {
 pub fn reviewed(r: &crate::engine::Reviewed, tz: chrono_tz::Tz) -> String {
     let (by, at, note) = (&r.by, short(tz, r.at), &r.note);
     msg!(
-        " — reviewed by {by} at {at}: {note}",
-        "（{by} 已于 {at} 审核：{note}）"
+        "reviewed by {by} at {at}: {note}",
+        "{by} 已于 {at} 审核：{note}"
     )
     .to_string()
+}
+
+/// A review after its finding's sentence: " (reviewed by …)" / "（…审核：…）".
+pub fn reviewed_suffix(r: &crate::engine::Reviewed, tz: chrono_tz::Tz) -> String {
+    let text = reviewed(r, tz);
+    match lang() {
+        Lang::En => format!(" ({text})"),
+        Lang::Zh => format!("（{text}）"),
+    }
+}
+
+/// A finding's step for people: the step's label, or what it asks; for a content finding, the
+/// report's stage.
+pub fn subject(f: &Finding, rules: &Rules) -> String {
+    match rules.step_index(&f.step) {
+        Some(i) => {
+            let step = &rules.steps[i];
+            match (&step.label, lang()) {
+                (Some(l), Lang::Zh) => l.clone(),
+                (_, Lang::Zh) => super::duty(rules, step),
+                (_, Lang::En) => super::step_name(step),
+            }
+        }
+        None => stage_label(rules, &f.step),
+    }
+}
+
+/// The part of a finding a table has no column for: who was told first, what a report lacks,
+/// the reason given; empty for a step that was only late or is overdue or due.
+pub fn detail(f: &Finding, rules: &Rules) -> String {
+    let tz = rules.tz;
+    match (f.kind, f.reason) {
+        (FindingKind::Skipped, Some(SkipReason::Bypassed)) => {
+            let higher = f
+                .bypassed_by
+                .as_deref()
+                .map(|l| level(rules, l))
+                .unwrap_or_default();
+            let told = f.bypassed_at.map(|d| short(tz, d)).unwrap_or_default();
+            let mut s = msg!("{higher} told first, {told}", "先报{higher}（{told}）").to_string();
+            if let Some(r) = &f.note {
+                s.push_str(&msg!("; reason given: {r}", "；所述理由：{r}").to_string());
+            }
+            s
+        }
+        (FindingKind::Skipped, _) => pick("closed without it", "终报前未完成").to_owned(),
+        (FindingKind::Incomplete, _) => {
+            let missing = f
+                .missing
+                .iter()
+                .map(|m| field_name(*m))
+                .collect::<Vec<_>>()
+                .join(pick(", ", "、"));
+            msg!("lacks {missing}", "缺少{missing}").to_string()
+        }
+        (FindingKind::PrematureCause, _) => {
+            pick("a confirmed cause too early", "过早报告已确认原因").to_owned()
+        }
+        _ => String::new(),
+    }
 }
 
 /// What the step asks, in words.

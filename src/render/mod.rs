@@ -79,9 +79,10 @@ pub fn duty(rules: &Rules, step: &Step) -> String {
     match &step.duty {
         Duty::Escalate { level: l, channel } => {
             let who = item(&rules.levels[*l].id, &rules.levels[*l].label);
+            let channel = channel.as_deref().map(|c| self::channel(rules, c));
             match (channel, lang()) {
                 (Some(c), Lang::En) => format!("tell {who} via {c}"),
-                (Some(c), Lang::Zh) => format!("报{who}（{c}）"),
+                (Some(c), Lang::Zh) => format!("{c}报{who}"),
                 (None, Lang::En) => format!("tell {who}"),
                 (None, Lang::Zh) => format!("报{who}"),
             }
@@ -114,6 +115,25 @@ pub fn waiting(rules: &Rules, step: &Step) -> String {
     match lang() {
         Lang::En => format!("starts when {names} is done"),
         Lang::Zh => format!("待{names}完成后起算"),
+    }
+}
+
+/// A duration of the rules for people: `15m` / `15分钟`, `1mo` / `1个月`, `4bd` / `4个工作日`.
+pub fn span(sp: crate::rules::Span) -> String {
+    use crate::rules::Unit;
+    match lang() {
+        Lang::En => sp.to_string(),
+        Lang::Zh => {
+            let unit = match sp.unit {
+                Unit::Minutes => "分钟",
+                Unit::Hours => "小时",
+                Unit::Days => "天",
+                Unit::Weeks => "周",
+                Unit::Months => "个月",
+                Unit::BusinessDays => "个工作日",
+            };
+            format!("{}{unit}", sp.n)
+        }
     }
 }
 
@@ -208,22 +228,19 @@ pub fn figure_value(name: &str, value: i64) -> String {
     value.to_string()
 }
 
+/// Whether a figure counts people (the built-in counts; `direct_loss` is money, and a figure a
+/// rules file declares says its own unit in its label).
+pub fn is_people(name: &str) -> bool {
+    crate::rules::BUILTIN_FIGURES.contains(&name) && name != "direct_loss"
+}
+
 /// A figure's name for people.
 pub fn figure_name(rules: &Rules, name: &str) -> String {
-    let builtin_zh = match name {
-        "deaths" => Some("死亡"),
-        "missing" => Some("失踪"),
-        "serious_injuries" => Some("重伤"),
-        "injuries" => Some("受伤"),
-        "trapped" => Some("被困"),
-        "evacuated" => Some("疏散"),
-        "direct_loss" => Some("直接经济损失"),
-        _ => None,
-    };
-    match (builtin_zh, lang()) {
-        (Some(zh), Lang::Zh) => zh.to_owned(),
-        (Some(_), Lang::En) => name.to_owned(),
-        (None, _) => rules
+    let builtin = crate::rules::BUILTIN_FIGURES.contains(&name);
+    match (builtin, lang()) {
+        (true, Lang::Zh) => rules.figure_zh(name),
+        (true, Lang::En) => name.to_owned(),
+        (false, _) => rules
             .figures
             .iter()
             .find(|f| f.id == name)
@@ -237,11 +254,13 @@ pub fn figures_line(rules: &Rules, figures: &crate::domain::model::Figures) -> S
     let mut parts: Vec<String> = Vec::new();
     for name in names {
         if let Some(v) = figures.get(name) {
-            parts.push(format!(
-                "{} {}",
-                figure_name(rules, name),
-                figure_value(name, *v)
-            ));
+            let (n, v) = (figure_name(rules, name), figure_value(name, *v));
+            parts.push(match lang() {
+                // 死亡2人，直接经济损失1200万元: counts of people carry 人.
+                Lang::Zh if is_people(name) => format!("{n}{v}人"),
+                Lang::Zh => format!("{n}{v}"),
+                Lang::En => format!("{n} {v}"),
+            });
         }
     }
     if parts.is_empty() {

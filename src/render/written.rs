@@ -223,7 +223,7 @@ fn other(entries: &[Entry], h: &History, rules: &Rules) -> Vec<Text> {
         match &e.body {
             Body::Escalation { escalation } => {
                 let level = super::level(rules, &escalation.level);
-                let channel = &escalation.channel;
+                let channel = &super::channel(rules, &escalation.channel);
                 items.push(match &escalation.contact {
                     Some(c) => Text::ours(
                         crate::msg!(

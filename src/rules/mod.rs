@@ -283,7 +283,33 @@ pub const BUILTIN_FIGURES: [&str; 7] = [
     "direct_loss",
 ];
 
+/// The Chinese names of the built-in figures (the words of a 事故报告), in display order.
+pub const BUILTIN_FIGURE_NAMES_ZH: [(&str, &str); 7] = [
+    ("deaths", "死亡"),
+    ("missing", "失踪"),
+    ("serious_injuries", "重伤"),
+    ("injuries", "受伤"),
+    ("trapped", "被困"),
+    ("evacuated", "疏散"),
+    ("direct_loss", "直接经济损失"),
+];
+
 impl Rules {
+    /// A figure's Chinese name: the built-in word, or the label the rules give it.
+    pub fn figure_zh(&self, name: &str) -> String {
+        BUILTIN_FIGURE_NAMES_ZH
+            .iter()
+            .find(|(id, _)| *id == name)
+            .map(|(_, zh)| (*zh).to_owned())
+            .or_else(|| {
+                self.figures
+                    .iter()
+                    .find(|f| f.id == name)
+                    .map(|f| f.label.clone())
+            })
+            .unwrap_or_else(|| name.to_owned())
+    }
+
     /// Parses and validates a rules text; `source` names it in errors (a path, or `built-in`).
     pub fn parse(text: &str, source: &str) -> Result<Rules, RulesError> {
         validate::parse(text, source)

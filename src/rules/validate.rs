@@ -28,7 +28,7 @@ const DEFAULT_CHANNELS: [(&str, &str); 5] = [
     ("phone", "电话"),
     ("written", "书面"),
     ("fax", "传真"),
-    ("system", "系统"),
+    ("system", "信息系统"),
     ("in-person", "当面"),
 ];
 

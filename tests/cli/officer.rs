@@ -39,7 +39,15 @@ fn file_prints_the_id_then_the_deadlines_running() {
     let mut lines = out.lines();
     assert_eq!(lines.next(), Some("20260310-001"));
     assert!(out.contains("Deadlines now running:"), "{out}");
-    assert!(out.contains("| leader-in-charge | leader_in_charge (分管领导) | -       | 2026-03-10 14:25 | due in 5m"), "{out}");
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("| leader-in-charge (报分管领导)"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        row.contains("| leader_in_charge (分管领导) |")
+            && row.contains("| 2026-03-10 14:25 | due in 5m"),
+        "{row}"
+    );
     assert!(out.contains("city-written"), "{out}");
     // A second incident the same day gets the next number.
     assert_eq!(env.file(&[]), "20260310-002");
@@ -409,10 +417,10 @@ fn the_written_report_has_its_six_parts() {
         "## 二、事故发生的时间、地点",
         "发生时间: 2026-03-10 14:05",
         "## 三、事故简要经过\n\n- 2026-03-10 14:11 (首报): 2号储罐阀门泄漏\n- 2026-03-10 14:18 (续报): 泄漏已封堵",
-        "## 四、伤亡人数和初步估计的直接经济损失\n\n死亡 1，失踪 2，重伤 3，受伤 6，被困 5，疏散 300，直接经济损失 1200万元",
+        "## 四、伤亡人数和初步估计的直接经济损失\n\n死亡1人，失踪2人，重伤3人，受伤6人，被困5人，疏散300人，直接经济损失1200万元",
         "## 五、已经采取的措施\n\n- 2026-03-10 14:11: 疏散周边群众\n- 2026-03-10 14:18: 持续监测",
         "## 六、其他应当报告的情况\n\n- 原因: 阀门老化（初步判断）",
-        "- 2026-03-10 14:12 已报分管领导（phone，王副区长）",
+        "- 2026-03-10 14:12 已报分管领导（电话，王副区长）",
     ] {
         assert!(md.contains(part), "missing {part:?} in:\n{md}");
     }

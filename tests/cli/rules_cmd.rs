@@ -9,19 +9,39 @@ fn the_default_rules_are_shown_as_tables() {
     let env = TestEnv::new();
     let out = env.ok(&["rules", "check"]);
     assert!(out.contains("县（区）、部门值班室向市报送"), "{out}");
-    assert!(out.contains("| larger           | 较大     | deaths ≥ 3, direct_loss ≥ 10000000, serious_injuries ≥ 10"), "{out}");
+    let row = |start: &str| {
+        out.lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no {start:?} in {out}"))
+            .to_owned()
+    };
     assert!(
-        out.contains(
-            "| city-written-major | tell city (市委市政府总值班室) via written | 40m after known"
-        ),
+        row("| larger ").contains("| 较大 ")
+            && row("| larger ")
+                .contains("| deaths ≥ 3, direct_loss ≥ 10000000 yuan, serious_injuries ≥ 10"),
         "{out}"
     );
+    let major = row("| city-written-major (重大以上书面报市总值班室)");
     assert!(
-        out.contains(
-            "| followup           | followup report (续报)                     | every 24h"
-        ),
-        "{out}"
+        major.contains("| tell city (市委市政府总值班室) via written (书面) | 40m after known"),
+        "{major}"
     );
+    assert!(row("| followup (续报) ").contains("| every 24h "), "{out}");
+    // In Chinese: the words of the rules, not their keys.
+    let mut zh = TestEnv::new();
+    zh.lang("zh_CN.UTF-8");
+    let out = zh.ok(&["rules", "check"]);
+    for words in [
+        "越级报送：禁止",
+        "提前15分钟提醒",
+        "获知后40分钟",
+        "每24小时",
+        "死亡 ≥ 3人",
+        "直接经济损失 ≥ 1000万元",
+        "书面报市委市政府总值班室",
+    ] {
+        assert!(out.contains(words), "{words} in {out}");
+    }
 }
 
 #[test]
