@@ -67,3 +67,27 @@ pub fn refuse(m: Msg) -> anyhow::Error {
 pub fn usage(m: Msg) -> anyhow::Error {
     anyhow::Error::new(UsageError(m))
 }
+
+/// A cause from the system or SQLite in Chinese, where it is one a person meets (a missing file,
+/// a full or read-only disk, a busy database); `None` for the rest.
+pub fn cause_zh(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
+    if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+        use std::io::ErrorKind as K;
+        let words = match io.kind() {
+            K::NotFound => "文件或目录不存在",
+            K::PermissionDenied => "没有权限",
+            K::AlreadyExists => "文件已存在",
+            K::StorageFull => "磁盘已满",
+            K::ReadOnlyFilesystem => "文件系统为只读",
+            K::IsADirectory => "这是一个目录",
+            K::NotADirectory => "路径中有一项不是目录",
+            K::InvalidData => "内容不是有效的 UTF-8 文本",
+            _ => return None,
+        };
+        return Some(match io.raw_os_error() {
+            Some(code) => format!("{words}（系统错误 {code}）"),
+            None => words.to_owned(),
+        });
+    }
+    crate::store::cause_zh(cause)
+}

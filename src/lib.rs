@@ -181,6 +181,12 @@ fn report_error(e: &anyhow::Error) {
         let _ = writeln!(err, "{}{top}", pick("error: ", "错误："));
     }
     for cause in chain {
-        let _ = writeln!(err, "{}{cause}", pick("Caused by: ", "原因："));
+        // Causes from the system and SQLite speak English; in Chinese they are said in Chinese
+        // where they are known, and shown as they are otherwise.
+        let text = match i18n::lang() {
+            Lang::Zh => error::cause_zh(cause).unwrap_or_else(|| cause.to_string()),
+            Lang::En => cause.to_string(),
+        };
+        let _ = writeln!(err, "{}{text}", pick("Caused by: ", "原因："));
     }
 }

@@ -23,11 +23,17 @@ pub struct RulesError {
 
 impl fmt::Display for RulesError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: `{}`: {}",
-            self.source, self.line, self.column, self.key, self.message
-        )
+        let (s, l, c, k, m) = (
+            &self.source,
+            self.line,
+            self.column,
+            &self.key,
+            &self.message,
+        );
+        match crate::i18n::lang() {
+            crate::i18n::Lang::En => write!(f, "{s}:{l}:{c}: `{k}`: {m}"),
+            crate::i18n::Lang::Zh => write!(f, "{s}:{l}:{c}：键“{k}”：{m}"),
+        }
     }
 }
 

@@ -37,14 +37,54 @@ pub fn parse(text: &str, source: &str) -> R<Rules> {
     let raw: RawRules = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let m = e.message().to_owned();
-        loc.error(
-            span.clone(),
-            loc.key_at(span.start),
-            msg!("{m}", "规则文件格式错误：{m}"),
-        )
+        let zh = toml_zh(&m);
+        loc.error(span.clone(), loc.key_at(span.start), msg!("{m}", "{zh}"))
     })?;
     let hash = crate::sha::sha256_hex(text.as_bytes());
     Validator { loc: &loc }.rules(raw, hash, source)
+}
+
+/// The TOML reader's own messages in Chinese, for the ones a person writing rules meets.
+fn toml_zh(m: &str) -> String {
+    let quoted =
+        |s: &str| -> Vec<String> { s.split('`').skip(1).step_by(2).map(str::to_owned).collect() };
+    if let Some(rest) = m.strip_prefix("unknown field ") {
+        let names = quoted(rest);
+        if let Some((key, allowed)) = names.split_first() {
+            return format!("未知的键“{key}”；此处可用的键：{}", allowed.join("、"));
+        }
+    }
+    if let Some(rest) = m.strip_prefix("missing field ") {
+        if let Some(key) = quoted(rest).first() {
+            return format!("缺少必填的键“{key}”");
+        }
+    }
+    if let Some(rest) = m.strip_prefix("invalid type: ") {
+        let (got, want) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let kind = |t: &str| {
+            let t = t.trim();
+            if t.starts_with("string") {
+                format!("字符串{}", t.trim_start_matches("string"))
+            } else if t.starts_with("integer") || t == "i64" || t == "u32" {
+                "整数".to_owned()
+            } else if t.starts_with("a sequence") || t.starts_with("sequence") {
+                "列表".to_owned()
+            } else if t.starts_with("a string") {
+                "字符串".to_owned()
+            } else if t.starts_with("map") || t.starts_with("struct") {
+                "表".to_owned()
+            } else if t.starts_with("boolean") || t == "a boolean" {
+                "布尔值".to_owned()
+            } else {
+                t.to_owned()
+            }
+        };
+        return format!("类型不符：应为{}，实为{}", kind(want), kind(got));
+    }
+    if m.contains("duplicate key") {
+        return "键重复：同一个键只能写一次".to_owned();
+    }
+    format!("规则文件格式错误：{m}")
 }
 
 pub(super) struct Validator<'a> {

@@ -263,6 +263,29 @@ fn immutable(path: &Path) -> rusqlite::Result<Connection> {
     Connection::open_with_flags(&uri, ro)
 }
 
+/// An SQLite failure a person meets, in Chinese (`None` for the rest): what the draft and the
+/// error messages say beside it is already Chinese.
+pub fn cause_zh(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
+    use rusqlite::ErrorCode as C;
+    let code = match cause.downcast_ref::<rusqlite::Error>() {
+        Some(rusqlite::Error::SqliteFailure(e, _)) => e.code,
+        _ => cause.downcast_ref::<rusqlite::ffi::Error>()?.code,
+    };
+    let words = match code {
+        C::ReadOnly => "数据库为只读，无法写入",
+        C::DatabaseBusy | C::DatabaseLocked => "数据库正被其他进程占用",
+        C::DiskFull => "磁盘已满",
+        C::CannotOpen => "无法打开数据库文件",
+        C::NotADatabase => "不是数据库文件",
+        C::DatabaseCorrupt => "数据库文件已损坏",
+        C::SystemIoFailure => "读写磁盘失败",
+        C::PermissionDenied => "没有权限",
+        C::ConstraintViolation => "违反数据库约束（记录保护触发器拒绝了此操作）",
+        _ => return None,
+    };
+    Some(words.to_owned())
+}
+
 /// How many migrations have run on `conn`'s database.
 fn version(conn: &Connection) -> Result<usize> {
     let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
