@@ -110,7 +110,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             crate::render::digest_md::to_markdown(&digest, &rules)
         )?,
         Format::Html => write!(out, "{}", crate::render::html::digest_page(&digest, &rules))?,
-        Format::Csv => rd::write_csv(&digest, out, a.bom)?,
+        Format::Csv => rd::write_csv(&digest, &rules, out, a.bom)?,
         Format::Table => print_tables(ctx, &digest, &rules, out)?,
     }
     audit::warn(&damaged);
@@ -192,6 +192,7 @@ fn print_tables(
         } else if i.open_at_end {
             status.push(Label::Open.text());
         }
+        let status = status.join(pick(", ", "，"));
         let next = i.next_due.as_ref().map_or_else(
             || "-".to_owned(),
             |(step, due, m)| {
@@ -200,20 +201,32 @@ fn print_tables(
                 } else {
                     render::overdue_by(-m)
                 };
-                format!("{step} {} ({left})", short(i.rules.tz, *due))
+                let step = render::step_by_id(&i.rules, step);
+                format!(
+                    "{step} {}{}{left}{}",
+                    short(i.rules.tz, *due),
+                    pick(" (", "（"),
+                    pick(")", "）")
+                )
             },
         );
         let findings = i
             .findings
             .iter()
-            .map(|f| format!("{} {}", table::kind_text(f.kind), f.step))
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    table::kind_text(f.kind),
+                    render::finding::subject(f, &i.rules)
+                )
+            })
             .collect::<Vec<_>>()
             .join("\n");
         t.add_row(vec![
             table::cell(&i.id),
             table::cell(&i.summary.title),
             table::cell(render::severity(&i.rules, &i.summary.severity)),
-            table::cell(status.join(", ")),
+            table::cell(status),
             table::cell(next),
             table::cell(findings),
         ]);

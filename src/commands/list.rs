@@ -6,7 +6,6 @@ use anyhow::Result;
 
 use crate::cli::Format;
 use crate::context::Ctx;
-use crate::domain::summary::Summary;
 use crate::domain::when::parse_since;
 use crate::error::{Exit, refuse, usage};
 use crate::i18n::Label;
@@ -99,12 +98,9 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         }
         Format::Csv => {
             let mut w = rcsv::writer(&mut *out, a.bom)?;
-            w.write_record([
-                "id", "title", "kind", "severity", "status", "occurred", "known", "closed",
-                "location", "unit", "figures", "rules",
-            ])?;
+            w.write_record(rcsv::incident::headers(rules))?;
             for r in &rows {
-                w.write_record(csv_row(r, tz))?;
+                w.write_record(rcsv::incident::cells(r, rules, rules))?;
             }
             w.flush()?;
         }
@@ -147,29 +143,4 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     } else {
         Exit::Problems
     })
-}
-
-fn csv_row(r: &Summary, tz: chrono_tz::Tz) -> Vec<String> {
-    let figures = r
-        .figures
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(";");
-    vec![
-        r.id.clone(),
-        rcsv::safe(&r.title),
-        rcsv::safe(&r.kind),
-        rcsv::safe(&r.severity),
-        if r.is_open() { "open" } else { "closed" }.to_owned(),
-        crate::tz::rfc3339(tz, r.occurred),
-        crate::tz::rfc3339(tz, r.known),
-        r.closed
-            .map(|c| crate::tz::rfc3339(tz, c))
-            .unwrap_or_default(),
-        rcsv::safe(&r.location),
-        rcsv::safe(&r.unit),
-        figures,
-        r.rules.clone(),
-    ]
 }

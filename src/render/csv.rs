@@ -35,3 +35,70 @@ mod tests {
         assert_eq!(safe(""), "");
     }
 }
+
+/// The columns every incident row of a CSV has, for a spreadsheet: labels in the display
+/// language, times as `2026-03-11 14:05` (which spreadsheets read as dates), and each figure in
+/// a column of its own, so a column can be summed (empty where a figure was not reported).
+pub mod incident {
+    use crate::domain::summary::Summary;
+    use crate::i18n::{Label, pick};
+    use crate::render;
+    use crate::rules::Rules;
+    use crate::tz::short;
+
+    use super::safe;
+
+    /// The headers of the incident columns.
+    pub fn headers(rules: &Rules) -> Vec<String> {
+        let mut h: Vec<String> = [
+            Label::Id,
+            Label::Title,
+            Label::Kind,
+            Label::Severity,
+            Label::Status,
+            Label::Occurred,
+            Label::Known,
+            Label::Closed,
+            Label::Location,
+            Label::Unit,
+        ]
+        .iter()
+        .map(|l| l.text().to_owned())
+        .collect();
+        for name in rules.figure_names() {
+            let mut n = render::figure_name(rules, name);
+            if name == "direct_loss" {
+                n.push_str(pick(" (yuan)", "（元）"));
+            }
+            h.push(n);
+        }
+        h
+    }
+
+    /// The incident columns of one row: labels from the rules the incident is under, figure
+    /// columns those of `columns` (the rules whose headers the file has).
+    pub fn cells(s: &Summary, rules: &Rules, columns: &Rules) -> Vec<String> {
+        let tz = rules.tz;
+        let status = if s.is_open() {
+            Label::Open
+        } else {
+            Label::ClosedStatus
+        };
+        let mut c = vec![
+            s.id.clone(),
+            safe(&s.title),
+            safe(&render::kind(rules, &s.kind)),
+            safe(&render::severity(rules, &s.severity)),
+            status.text().to_owned(),
+            short(tz, s.occurred),
+            short(tz, s.known),
+            s.closed.map(|t| short(tz, t)).unwrap_or_default(),
+            safe(&s.location),
+            safe(&s.unit),
+        ];
+        for name in columns.figure_names() {
+            c.push(s.figures.get(name).map(i64::to_string).unwrap_or_default());
+        }
+        c
+    }
+}

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
 
 use super::csv as rcsv;
@@ -164,59 +163,52 @@ pub fn to_json<'a>(d: &'a Digest, rules: &'a Rules) -> impl serde::Serialize + '
     }
 }
 
-/// CSV: one row per incident touched in the window.
-pub fn write_csv(d: &Digest, out: &mut dyn std::io::Write, bom: bool) -> anyhow::Result<()> {
+/// CSV: one row per incident touched in the window, for a spreadsheet (see
+/// `render::csv::incident`): the incident's columns, then what the window held for it.
+pub fn write_csv(
+    d: &Digest,
+    rules: &Rules,
+    out: &mut dyn std::io::Write,
+    bom: bool,
+) -> anyhow::Result<()> {
+    use crate::i18n::pick;
     let mut w = rcsv::writer(out, bom)?;
-    w.write_record([
-        "id",
-        "title",
-        "kind",
-        "severity",
-        "status",
-        "occurred",
-        "known",
-        "location",
-        "unit",
-        "new",
-        "closed_in_window",
-        "updates",
-        "escalations",
-        "escalations_late",
-        "findings",
-        "figures",
-        "next_due_step",
-        "next_due",
-        "next_due_minutes",
-    ])?;
+    let mut headers = rcsv::incident::headers(rules);
+    headers.extend(
+        [
+            ("new in the period", "本期新增"),
+            ("closed in the period", "本期终报"),
+            ("updates", "续报、终报、更正、审核"),
+            ("escalations", "报送次数"),
+            ("escalations late", "迟报次数"),
+            ("reporting problems", "报送问题"),
+            ("next due", "下一时限环节"),
+            ("next due at", "下一时限"),
+            ("minutes to next due", "距下一时限（分钟）"),
+        ]
+        .iter()
+        .map(|(en, zh)| pick(en, zh).to_owned()),
+    );
+    w.write_record(&headers)?;
+    let yes_no =
+        |b: bool| pick(if b { "yes" } else { "no" }, if b { "是" } else { "否" }).to_owned();
     for i in d.items.iter().filter(|i| i.touched) {
-        let s = &i.summary;
-        let tz: Tz = i.rules.tz;
-        let figures = s
-            .figures
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(";");
-        let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
+        let r = &i.rules;
+        let mut row = rcsv::incident::cells(&i.summary, r, rules);
         let late = i
             .escalations
             .iter()
             .filter(|(_, ok)| *ok == Some(false))
             .count();
         let (step, due, minutes) = match &i.next_due {
-            Some((st, d, m)) => (st.clone(), rfc3339(tz, *d), m.to_string()),
+            Some((st, d, m)) => (
+                rcsv::safe(&super::step_by_id(r, st)),
+                crate::tz::short(r.tz, *d),
+                m.to_string(),
+            ),
             None => Default::default(),
         };
-        w.write_record([
-            s.id.clone(),
-            rcsv::safe(&s.title),
-            rcsv::safe(&s.kind),
-            rcsv::safe(&s.severity),
-            if s.is_open() { "open" } else { "closed" }.to_owned(),
-            rfc3339(tz, s.occurred),
-            rfc3339(tz, s.known),
-            rcsv::safe(&s.location),
-            rcsv::safe(&s.unit),
+        row.extend([
             yes_no(i.is_new),
             yes_no(i.closed_in_window),
             i.updates.len().to_string(),
@@ -227,11 +219,11 @@ pub fn write_csv(d: &Digest, out: &mut dyn std::io::Write, bom: bool) -> anyhow:
                 .filter(|f| f.kind.is_violation())
                 .count()
                 .to_string(),
-            rcsv::safe(&figures),
-            rcsv::safe(&step),
+            step,
             due,
             minutes,
-        ])?;
+        ]);
+        w.write_record(&row)?;
     }
     w.flush()?;
     Ok(())

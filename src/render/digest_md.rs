@@ -232,7 +232,11 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
         for i in &open {
             let (step, left) = match &i.next_due {
                 Some((step, due, m)) => (
-                    format!("{step} {}", short(i.rules.tz, *due)),
+                    format!(
+                        "{} {}",
+                        super::step_by_id(&i.rules, step),
+                        short(i.rules.tz, *due)
+                    ),
                     if *m >= 0 {
                         super::due_in(*m)
                     } else {

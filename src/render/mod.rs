@@ -74,6 +74,13 @@ pub fn step_name(step: &Step) -> String {
     }
 }
 
+/// A step for people, by its id in `rules` (the id itself when the rules have no such step).
+pub fn step_by_id(rules: &Rules, id: &str) -> String {
+    rules
+        .step_index(id)
+        .map_or_else(|| id.to_owned(), |i| step_name(&rules.steps[i]))
+}
+
 /// What a step asks, in words: "tell city (市委市政府总值班室) via written", "followup report (续报)".
 pub fn duty(rules: &Rules, step: &Step) -> String {
     match &step.duty {

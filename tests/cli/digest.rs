@@ -385,3 +385,75 @@ fn a_digest_anchors_the_record_with_the_chain_head() {
         "{proof}"
     );
 }
+
+/// The CSV is for spreadsheets: in Chinese, Chinese headers and labels, a column per figure that
+/// sums, and times a spreadsheet reads as dates — read back with Python's `csv` module.
+#[test]
+fn the_chinese_csv_opens_as_a_spreadsheet_would_read_it() {
+    let mut env = TestEnv::new();
+    env.file(&[
+        "--deaths",
+        "2",
+        "--injuries",
+        "5",
+        "--evacuated",
+        "30",
+        "--kind",
+        "gas",
+    ]);
+    env.file(&["--deaths", "1", "--loss", "1200万"]);
+    env.at("2026-03-11T09:00:00+08:00");
+    let csv = env.ok(&[
+        "digest",
+        "--date",
+        "2026-03-10",
+        "--format",
+        "csv",
+        "--lang",
+        "zh",
+        "--bom",
+    ]);
+    let path = env.path("日报.csv");
+    std::fs::write(&path, &csv).expect("written");
+    let script = r#"
+import csv, json, sys
+with open(sys.argv[1], encoding="utf-8-sig", newline="") as f:
+    rows = list(csv.DictReader(f))
+total = lambda col: sum(int(r[col]) for r in rows if r[col] != "")
+print(json.dumps({
+    "headers": list(rows[0].keys()),
+    "kinds": [r["类型"] for r in rows],
+    "deaths": total("死亡"), "injuries": total("受伤"), "loss": total("直接经济损失（元）"),
+    "known": [r["获知时间"] for r in rows],
+    "new": [r["本期新增"] for r in rows],
+}, ensure_ascii=False))
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&path)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["headers"][0], json!("编号"));
+    assert!(
+        v["headers"]
+            .as_array()
+            .expect("headers")
+            .iter()
+            .all(|h| !h.as_str().unwrap_or("").is_ascii()),
+        "{v}"
+    );
+    assert_eq!(v["kinds"], json!(["燃气", "危险化学品"]));
+    assert_eq!(
+        (v["deaths"].clone(), v["injuries"].clone()),
+        (json!(3), json!(5))
+    );
+    assert_eq!(v["loss"], json!(12_000_000));
+    assert_eq!(v["known"], json!(["2026-03-10 14:10", "2026-03-10 14:10"]));
+    assert_eq!(v["new"], json!(["是", "是"]));
+}
