@@ -126,7 +126,7 @@ pub(super) const ARGS: &[(&str, &str, &str)] = &[
     (
         "*",
         "cause_status",
-        "原因的确定程度（默认：给出 --cause 时为 preliminary）",
+        "原因的确定程度：`unknown`（原因不明）、`preliminary`（初步判断）或 `confirmed`（已查明），亦可直接写中文（默认：给出 --cause 时为初步判断）",
     ),
     (
         "*",
@@ -317,9 +317,6 @@ pub(super) const VALUES: &[(&str, &str)] = &[
     ("auto", "自动"),
     ("always", "总是"),
     ("never", "从不"),
-    ("unknown", "不明"),
-    ("preliminary", "初步"),
-    ("confirmed", "已确认"),
 ];
 
 /// The comments after example command lines (`# the latest complete duty day`).

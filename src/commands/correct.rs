@@ -14,7 +14,7 @@ use super::report::ReportFlags;
 use crate::context::Ctx;
 use crate::domain::model::{Body, Cause, Changes};
 use crate::domain::text::{clean_line, clean_text};
-use crate::domain::when::parse_when;
+use crate::domain::when::{parse_past, parse_when};
 use crate::error::{Exit, refuse, usage};
 use crate::msg;
 use crate::store::Store;
@@ -135,6 +135,16 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             .transpose()
             .map_err(refuse)
     };
+    // The incident's own times: a time of day later than now is yesterday's, and said so.
+    let past = |v: &Option<String>| -> Result<Option<crate::domain::model::Instant>> {
+        v.as_deref()
+            .map(|t| {
+                let (t, note) = parse_past(t, ctx.now, tz).map_err(refuse)?;
+                super::note(note.as_ref());
+                Ok(t)
+            })
+            .transpose()
+    };
     let line = |flag: &str, v: &Option<String>| {
         v.as_deref()
             .map(|t| clean_line(flag, t))
@@ -167,7 +177,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             new_text = text(flag, value)?;
         }
     }
-    let cause = match (a.report.cause.is_some(), a.report.cause_status) {
+    let cause = match (a.report.cause.is_some(), a.report.status()?) {
         (false, Some(status)) => {
             let current = target.body.report().and_then(|r| r.cause.clone());
             match current {
@@ -189,8 +199,8 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             .map(|k| rules.kind_id(k))
             .transpose()
             .map_err(refuse)?,
-        occurred: time(&a.occurred)?,
-        known: time(&a.known)?,
+        occurred: past(&a.occurred)?,
+        known: past(&a.known)?,
         location: line("--location", &a.location)?,
         unit: line("--unit", &a.unit)?,
         source: line("--source", &a.source)?,

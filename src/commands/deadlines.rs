@@ -70,9 +70,13 @@ pub fn print(
     }
 
     writeln!(out, "{}", rec.id)?;
-    if let Some(b) = &rec.before {
-        if let Some(line) = severity_change(b, &rec.history, rules) {
-            writeln!(out, "{line}")?;
+    match &rec.before {
+        // A new incident: the class it is filed under, and why.
+        None => writeln!(out, "{}", render::class_reason(rules, &rec.history))?,
+        Some(b) => {
+            if let Some(line) = severity_change(b, &rec.history, rules) {
+                writeln!(out, "{line}")?;
+            }
         }
     }
     for f in &caused {

@@ -12,7 +12,7 @@ use super::report::ReportFlags;
 use crate::context::Ctx;
 use crate::domain::model::{Body, Header};
 use crate::domain::text::{clean_line, clean_text};
-use crate::domain::when::parse_when;
+use crate::domain::when::{parse_past, parse_when};
 use crate::error::{Exit, refuse};
 use crate::msg;
 
@@ -131,9 +131,14 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
         Some(t) => parse_when(t, ctx.now, tz).map_err(refuse)?,
         None => ctx.now,
     };
-    let occurred = parse_when(&take(&a.occurred), ctx.now, tz).map_err(refuse)?;
+    let past = |t: &str| -> Result<crate::domain::model::Instant> {
+        let (t, note) = parse_past(t, ctx.now, tz).map_err(refuse)?;
+        super::note(note.as_ref());
+        Ok(t)
+    };
+    let occurred = past(&take(&a.occurred))?;
     let known = match &a.known {
-        Some(t) => parse_when(t, ctx.now, tz).map_err(refuse)?,
+        Some(t) => past(t)?,
         None => at,
     };
     let kind = rules.kind_id(&take(&a.kind)).map_err(refuse)?;

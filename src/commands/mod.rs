@@ -37,6 +37,13 @@ use crate::cli::Command;
 use crate::context::Ctx;
 use crate::error::Exit;
 
+/// Says a note on stderr (a time of day read as yesterday): not data, so never on stdout.
+pub fn note(m: Option<&crate::i18n::Msg>) {
+    if let Some(m) = m {
+        let _ = writeln!(std::io::stderr(), "{m}");
+    }
+}
+
 /// Runs one command.
 pub fn dispatch(ctx: &Ctx, command: Command, out: &mut dyn Write) -> Result<Exit> {
     match command {

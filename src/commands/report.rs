@@ -43,9 +43,10 @@ pub struct ReportFlags {
     /// The cause as known so far (慎报原因)
     #[arg(long, value_name = "TEXT")]
     pub cause: Option<String>,
-    /// How certain the cause is [default: preliminary when a cause is given]
-    #[arg(long, value_enum, value_name = "STATUS")]
-    pub cause_status: Option<CauseStatus>,
+    /// How certain the cause is: unknown, preliminary or confirmed (or 原因不明, 初步, 已查明)
+    /// [default: preliminary when a cause is given]
+    #[arg(long, value_name = "STATUS")]
+    pub cause_status: Option<String>,
 }
 
 impl ReportFlags {
@@ -107,9 +108,36 @@ impl ReportFlags {
         Ok(f)
     }
 
+    /// The certainty given, as the officer typed it: the id or its Chinese words.
+    pub fn status(&self) -> Result<Option<CauseStatus>> {
+        let Some(typed) = self.cause_status.as_deref() else {
+            return Ok(None);
+        };
+        let alias = match typed.trim() {
+            "不明" | "未知" => Some("unknown"),
+            "初步" | "初判" => Some("preliminary"),
+            "已确认" | "确认" | "查明" => Some("confirmed"),
+            _ => None,
+        };
+        let id = match alias {
+            Some(id) => id.to_owned(),
+            None => crate::rules::resolve(
+                typed,
+                &[
+                    ("unknown", "原因不明"),
+                    ("preliminary", "初步判断"),
+                    ("confirmed", "已查明"),
+                ],
+                ("cause status", "原因确定程度"),
+            )
+            .map_err(refuse)?,
+        };
+        Ok(CauseStatus::parse(&id))
+    }
+
     /// The cause given, with its certainty.
     pub fn cause(&self) -> Result<Option<Cause>> {
-        match (&self.cause, self.cause_status) {
+        match (&self.cause, self.status()?) {
             (Some(text), status) => Ok(Some(Cause {
                 text: clean_text("--cause", text).map_err(refuse)?,
                 status: status.unwrap_or(CauseStatus::Preliminary),
@@ -171,7 +199,7 @@ impl ReportFlags {
             "loss": self.loss,
             "figures": self.figures,
             "cause": self.cause,
-            "cause_status": self.cause_status.map(|s| s.as_str()),
+            "cause_status": self.cause_status,
         })
     }
 }

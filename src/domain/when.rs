@@ -22,8 +22,58 @@ use crate::tz::{self, LocalProblem};
 /// How far ahead of now a claimed time may be (clocks disagree by a few minutes).
 pub const FUTURE_SLACK_SECS: i64 = 5 * 60;
 
-/// Parses a time as typed, relative to `now`, in zone `tz`; refuses one in the future.
+/// Parses the time of an entry as typed, relative to `now`, in zone `tz`; refuses one in the
+/// future. A time of day alone is today's: one later than now is refused as in the future (with
+/// the way to say yesterday), never moved to yesterday behind the officer's back.
 pub fn parse_when(input: &str, now: Instant, tz: Tz) -> Result<Instant, Msg> {
+    if let Some(today) = bare_time_today(input, now, tz)?
+        && (today - now).num_seconds() > FUTURE_SLACK_SECS
+    {
+        let (t, n) = (input.trim(), tz::short(tz, now));
+        return Err(msg!(
+            "`{t}` is later than now ({n}): a time of day alone is today's, and an entry cannot be in the future; for yesterday write `yesterday {t}`",
+            "“{t}”晚于现在（{n}）：只写时刻即指今天，记录不能是将来的时间；如指昨天，请写 `昨天 {t}`"
+        ));
+    }
+    past(input, now, tz)
+}
+
+/// Parses a time of the incident (`--occurred`, `--known`) as typed: like [`parse_when`], but a
+/// time of day later than now is yesterday's, and a note says so (`09:30` typed at 09:00).
+pub fn parse_past(input: &str, now: Instant, tz: Tz) -> Result<(Instant, Option<Msg>), Msg> {
+    let t = past(input, now, tz)?;
+    let note = match bare_time_today(input, now, tz)? {
+        Some(today) if today != t => {
+            let (typed, shown) = (input.trim(), tz::short(tz, t));
+            Some(msg!(
+                "note: `{typed}` is later than now, so it is read as yesterday, {shown}",
+                "注意：“{typed}”晚于现在，按昨天计，即 {shown}"
+            ))
+        }
+        _ => None,
+    };
+    Ok((t, note))
+}
+
+/// Today's instant of a time of day typed alone (`14:05`, `14时05分`), or `None` for any other
+/// form.
+fn bare_time_today(input: &str, now: Instant, tz: Tz) -> Result<Option<Instant>, Msg> {
+    let text = normalize(input);
+    let (date_part, time_part) = split_date_time(&text);
+    if time_part.is_some() || parse_date(date_part, 2000).is_some() {
+        return Ok(None);
+    }
+    let Some(time) = parse_time_of_day(&text) else {
+        return Ok(None);
+    };
+    let today = tz::local(tz, now).date();
+    resolve(tz, today.and_time(time), &text)
+        .map(Some)
+        .map_err(|e| e.unwrap_or_else(|| unknown_form(input)))
+}
+
+/// Any typed time, refusing the future.
+fn past(input: &str, now: Instant, tz: Tz) -> Result<Instant, Msg> {
     let t = parse_bound(input, now, tz)?;
     if (t - now).num_seconds() > FUTURE_SLACK_SECS {
         let shown = tz::short(tz, t);

@@ -22,7 +22,7 @@ pub mod table;
 pub mod timeline;
 pub mod written;
 
-use crate::i18n::{Lang, lang};
+use crate::i18n::{Lang, lang, pick};
 use crate::rules::{Duty, Rules, Step};
 
 /// A rule item for people: the label in Chinese, `id (label)` in English.
@@ -55,6 +55,55 @@ pub fn level(rules: &Rules, id: &str) -> String {
         || id.to_owned(),
         |i| item(&rules.levels[i].id, &rules.levels[i].label),
     )
+}
+
+/// The class an incident is under and why: `较大：死亡3人 ≥ 3人` / `larger (较大): deaths 3 ≥ 3`;
+/// declared, or below the next class's thresholds.
+pub fn class_reason(rules: &Rules, h: &crate::domain::replay::History) -> String {
+    let sev = h.severity();
+    let class = severity(rules, &rules.severities[sev].id);
+    let declared = h
+        .entries
+        .first()
+        .and_then(|e| e.body.declared_severity())
+        .and_then(|d| rules.severity_index(d))
+        == Some(sev);
+    let s = &rules.severities[sev];
+    let met: Vec<String> = s
+        .at_least
+        .iter()
+        .filter(|(f, min)| h.figures.get(*f).is_some_and(|v| v >= *min))
+        .map(|(f, min)| {
+            let v = h.figures.get(f).copied().unwrap_or(0);
+            let (name, unit) = (
+                figure_name(rules, f),
+                if is_people(f) { pick("", "人") } else { "" },
+            );
+            format!(
+                "{name}{}{}{unit} ≥ {}{unit}",
+                pick(" ", ""),
+                figure_value(f, v),
+                figure_value(f, *min)
+            )
+        })
+        .collect();
+    let sep = pick(": ", "：");
+    if !met.is_empty() && !declared {
+        return format!("{class}{sep}{}", met.join(pick(", ", "，")));
+    }
+    if declared {
+        return format!("{class}{sep}{}", pick("declared", "申报"));
+    }
+    match rules.severities.get(sev + 1) {
+        Some(next) => {
+            let next = severity(rules, &next.id);
+            match lang() {
+                Lang::En => format!("{class}{sep}below the thresholds of {next}"),
+                Lang::Zh => format!("{class}{sep}未达到{next}标准"),
+            }
+        }
+        None => class,
+    }
 }
 
 /// A channel for people: its label in Chinese (`书面`), `id (label)` in English.

@@ -25,6 +25,7 @@ use chrono_tz::Tz;
 
 pub use calendar::Calendar;
 pub use error::RulesError;
+pub use names::resolve;
 pub use span::{Span, Unit};
 
 use crate::i18n::Msg;

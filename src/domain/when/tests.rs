@@ -54,13 +54,42 @@ fn every_form_of_the_design() {
 }
 
 #[test]
-fn time_of_day_is_its_most_recent_occurrence() {
+fn time_of_day_is_its_most_recent_occurrence_for_the_incident_and_today_for_an_entry() {
+    let past = |s: &str| parse_past(s, now(), sh());
     // 15:04 is in the past today; 15:05 is within the five minutes of slack; 15:06 is not, so
-    // it means yesterday.
-    assert_eq!(p("15:04").ok(), Some(at("2026-03-10T15:04:00+08:00")));
+    // for the incident's own times it means yesterday, with a note that says so.
+    assert_eq!(
+        past("15:04").ok(),
+        Some((at("2026-03-10T15:04:00+08:00"), None))
+    );
+    assert_eq!(
+        past("15:05").ok(),
+        Some((at("2026-03-10T15:05:00+08:00"), None))
+    );
+    let (t, note) = past("15:06").expect("yesterday");
+    assert_eq!(t, at("2026-03-09T15:06:00+08:00"));
+    let note = note.expect("said");
+    assert!(
+        note.en.contains("read as yesterday, 2026-03-09 15:06"),
+        "{}",
+        note.en
+    );
+    assert!(note.zh.contains("按昨天计"), "{}", note.zh);
+    assert_eq!(
+        past("23:00").ok().map(|x| x.0),
+        Some(at("2026-03-09T23:00:00+08:00"))
+    );
+    // For an entry, a time of day later than now is refused as in the future, with the way
+    // to say yesterday.
     assert_eq!(p("15:05").ok(), Some(at("2026-03-10T15:05:00+08:00")));
-    assert_eq!(p("15:06").ok(), Some(at("2026-03-09T15:06:00+08:00")));
-    assert_eq!(p("23:00").ok(), Some(at("2026-03-09T23:00:00+08:00")));
+    let e = p("15:06").expect_err("later than now");
+    assert!(
+        e.en.contains("for yesterday write `yesterday 15:06`"),
+        "{}",
+        e.en
+    );
+    assert!(e.zh.contains("请写 `昨天 15:06`"), "{}", e.zh);
+    assert_eq!(p("昨天 15:06").ok(), Some(at("2026-03-09T15:06:00+08:00")));
 }
 
 #[test]
