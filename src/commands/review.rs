@@ -87,7 +87,46 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             ))
         })?;
     let eval = evaluate_history(&history, rules, at);
-    let targets = targets(&a, &eval.findings)?;
+    // What the supervisor typed, as they mean it: a step's id or label, a kind's words.
+    let step = a
+        .step
+        .as_deref()
+        .map(|s| rules.step_id(s))
+        .transpose()
+        .map_err(refuse)?;
+    let finding = a
+        .finding
+        .as_deref()
+        .map(|k| {
+            crate::rules::resolve(
+                k,
+                &[
+                    ("incomplete", "内容不全"),
+                    ("premature_cause", "原因报告过早"),
+                ],
+                ("content finding", "内容类问题"),
+            )
+        })
+        .transpose()
+        .map_err(usage)?;
+    let reason = a
+        .reason
+        .as_deref()
+        .map(|r| {
+            crate::rules::resolve(
+                r,
+                &[("bypassed", "越级"), ("omitted", "漏报")],
+                ("kind of skip", "未报类型"),
+            )
+        })
+        .transpose()
+        .map_err(usage)?;
+    let asked = Asked {
+        step: step.clone(),
+        finding: finding.clone(),
+        reason: reason.clone(),
+    };
+    let targets = targets(&asked, &eval.findings, rules)?;
     let (fresh, reviewed): (Vec<&Finding>, Vec<&Finding>) =
         targets.iter().partition(|f| f.reviewed.is_none());
     if fresh.is_empty() {
@@ -104,9 +143,9 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     }
     let body = Body::Review {
         review: Review {
-            step: a.step.clone(),
-            finding: a.finding.clone(),
-            reason: a.reason.clone(),
+            step,
+            finding,
+            reason,
             note,
             covers: fresh.iter().map(|f| covered(f)).collect(),
         },
@@ -140,18 +179,35 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
+/// What a review names, resolved to ids.
+struct Asked {
+    step: Option<String>,
+    finding: Option<String>,
+    reason: Option<String>,
+}
+
 /// The violations a review names, or a refusal saying what exists to review.
-fn targets<'a>(a: &Args, findings: &'a [Finding]) -> Result<Vec<&'a Finding>> {
+fn targets<'a>(
+    a: &Asked,
+    findings: &'a [Finding],
+    rules: &crate::rules::Rules,
+) -> Result<Vec<&'a Finding>> {
     let violations: Vec<&Finding> = findings.iter().filter(|f| f.kind.is_violation()).collect();
     let list = || {
         let names: Vec<String> = violations
             .iter()
-            .map(|f| format!("{} ({})", f.step, f.kind.as_str()))
+            .map(|f| {
+                let (subj, kind) = (
+                    render::finding::subject(f, rules),
+                    render::table::kind_text(f.kind),
+                );
+                crate::msg!("{subj} ({kind})", "{subj}（{kind}）").to_string()
+            })
             .collect();
         if names.is_empty() {
             crate::i18n::pick("none", "无").to_owned()
         } else {
-            names.join(", ")
+            names.join(crate::i18n::pick(", ", "，"))
         }
     };
     let chosen: Vec<&Finding> = match (&a.step, &a.finding) {
@@ -168,6 +224,7 @@ fn targets<'a>(a: &Args, findings: &'a [Finding]) -> Result<Vec<&'a Finding>> {
             };
             match a.reason.as_deref() {
                 None if reasons("bypassed") && reasons("omitted") => {
+                    let step = render::step_by_id(rules, step);
                     return Err(usage(msg!(
                         "{step} was both bypassed and omitted: say which is reviewed with --reason bypassed or --reason omitted",
                         "{step} 既有越级又有漏报：请用 --reason bypassed 或 --reason omitted 指明审核哪一项"
@@ -187,7 +244,7 @@ fn targets<'a>(a: &Args, findings: &'a [Finding]) -> Result<Vec<&'a Finding>> {
             }
         }
         (None, Some(kind)) => {
-            let kind = match FindingKind::parse(&kind.replace('-', "_")) {
+            let kind = match FindingKind::parse(kind) {
                 Some(k @ (FindingKind::Incomplete | FindingKind::PrematureCause)) => k,
                 _ => {
                     return Err(usage(msg!(

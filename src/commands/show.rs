@@ -161,11 +161,14 @@ fn table_view(
     );
     for e in entries {
         let mut kind = e.body.entry_type().label().to_owned();
-        if e.backfilled() {
-            kind.push_str(&format!(" ({})", Label::Backfilled.text()));
-        }
-        if e.imported {
-            kind.push_str(&format!(" ({})", Label::Imported.text()));
+        for (mark, label) in [
+            (e.backfilled(), Label::Backfilled),
+            (e.imported, Label::Imported),
+        ] {
+            if mark {
+                let l = label.text();
+                kind.push_str(&crate::msg!(" ({l})", "（{l}）").to_string());
+            }
         }
         let mut details = details(e, rules);
         if let Some(eff) = h.entry(e.n)
@@ -386,10 +389,12 @@ pub fn details(e: &Entry, rules: &Rules) -> String {
                 parts.push(format!("{} → {v}", Label::Note.text()));
             }
             format!(
-                "{} #{corrects}: {}\n{}: {reason}",
+                "{} #{corrects}{}{}\n{}{}{reason}",
                 Label::Corrects.text(),
-                parts.join("; "),
-                Label::Reason.text()
+                sep(),
+                parts.join(pick("; ", "；")),
+                Label::Reason.text(),
+                sep()
             )
         }
     }

@@ -44,8 +44,9 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
     if !sums.is_empty() {
         let _ = writeln!(
             o,
-            "\n{}: {}",
+            "\n{}{}{}",
             pick("New incidents' figures", "新增事件伤亡及损失"),
+            pick(": ", "："),
             cell(&super::figures_line(rules, &sums))
         );
     }
@@ -99,10 +100,11 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
     for (i, e, reclass) in &ups {
         let r = &i.rules;
         let mut line = format!(
-            "- {} {} {}: ",
+            "- {} {} {}{}",
             short(r.tz, e.at),
             i.id,
-            cell(&i.summary.title)
+            cell(&i.summary.title),
+            pick(": ", "：")
         );
         match &e.body {
             Body::Followup { report, .. } | Body::Final { report } => {
@@ -140,12 +142,13 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
             let (f, t) = (super::severity(r, from), super::severity(r, to));
             let _ = write!(
                 line,
-                " ({})",
-                crate::msg!("reclassified {f} → {t}", "等级调整 {f} → {t}")
+                "{}",
+                crate::msg!(" (reclassified {f} → {t})", "（等级调整 {f} → {t}）")
             );
         }
         if e.backfilled() {
-            let _ = write!(line, " [{}]", Label::Backfilled.text());
+            let b = Label::Backfilled.text();
+            let _ = write!(line, "{}", crate::msg!(" [{b}]", "【{b}】"));
         }
         let _ = writeln!(o, "{line}");
     }
@@ -270,9 +273,10 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 o,
-                "- {} {}: {}{}",
+                "- {} {}{}{}{}",
                 i.id,
                 table::kind_text(f.kind),
+                pick(": ", "："),
                 cell(&super::finding::message(f, &i.rules)),
                 cell(&reviewed)
             );

@@ -33,13 +33,8 @@ pub fn resolve(typed: &str, items: &[(&str, &str)], what: (&str, &str)) -> Resul
             format!("{id} ({label})")
         }
     };
-    let shown_zh = |(id, label): &(&str, &str)| {
-        if id == label {
-            (*id).to_owned()
-        } else {
-            format!("{id}（{label}）")
-        }
-    };
+    // In Chinese the labels, which are accepted as they are.
+    let shown_zh = |(_, label): &(&str, &str)| (*label).to_owned();
     // The nearest by edit distance over characters, of ids and labels alike; close enough to be
     // what was meant only if most of it matches.
     let nearest = items
@@ -63,7 +58,7 @@ pub fn resolve(typed: &str, items: &[(&str, &str)], what: (&str, &str)) -> Resul
             let (near, near_zh) = (shown(n), shown_zh(n));
             msg!(
                 "unknown {w} `{typed}`: did you mean {near}? The {w}s are: {list}",
-                "未知的{w_zh}“{typed}”：是否想用 {near_zh}？可用的{w_zh}：{list_zh}"
+                "未知的{w_zh}“{typed}”：是否想用“{near_zh}”？可用的{w_zh}：{list_zh}"
             )
         }
         None => msg!(
@@ -159,11 +154,7 @@ mod tests {
             "{}",
             e.en
         );
-        assert!(
-            e.zh.contains("是否想用 road_traffic（道路交通）？"),
-            "{}",
-            e.zh
-        );
+        assert!(e.zh.contains("是否想用“道路交通”？"), "{}", e.zh);
         let e = r.kind_id("道路交同").expect_err("unknown");
         assert!(e.en.contains("did you mean road_traffic"), "{}", e.en);
         let e = r.kind_id("volcano").expect_err("unknown");

@@ -174,8 +174,8 @@ pub fn check_backup_dest(dest: &Path) -> anyhow::Result<()> {
     if !dir.is_dir() {
         let d = dir.display();
         return Err(crate::error::refuse(msg!(
-            "cannot write the backup {p}: the directory {d} does not exist; create it first (mkdir -p {d}) or give another path",
-            "无法写入备份 {p}：目录 {d} 不存在；请先创建（mkdir -p {d}）或指定其他路径"
+            "cannot write the backup {p}: the directory {d} does not exist; create it first (`mkdir -p {d}`) or give another path",
+            "无法写入备份 {p}：目录 {d} 不存在；请先创建（`mkdir -p {d}`）或指定其他路径"
         )));
     }
     Ok(())

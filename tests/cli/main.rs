@@ -25,3 +25,4 @@ mod terminal;
 mod transfer;
 mod trust;
 mod typed;
+mod zh_sweep;

@@ -127,7 +127,7 @@ fn refused_reviews_write_nothing() {
         (
             vec!["--finding", "late", "--note", "x"],
             2,
-            "review a content finding",
+            "unknown content finding `late`",
         ),
         (
             vec!["--step", "leader-in-charge", "--note", "x", "--at", "14:20"],
