@@ -24,3 +24,4 @@ mod store_guard;
 mod terminal;
 mod transfer;
 mod trust;
+mod written_report;
