@@ -15,7 +15,7 @@ use anyhow::{Context as _, Result};
 use crate::cli::Format;
 use crate::domain::model::Instant;
 use crate::error::usage;
-use crate::i18n::Lang;
+use crate::i18n::{DocumentLang, Lang};
 use crate::msg;
 use crate::rules::{DEFAULT_TEXT, Rules};
 use crate::store::Tx;
@@ -68,6 +68,9 @@ pub struct Ctx {
     pub os_user: String,
     pub format: Option<Format>,
     pub lang: Lang,
+    /// The language of written documents (`show`'s written report, `digest`'s report), as
+    /// far as `--lang` and the locale decide it; see [`Ctx::document_lang_for`].
+    pub document_lang: DocumentLang,
     pub color: bool,
     /// Prompts allowed: stdin is a terminal and `--no-input` was not given.
     pub interactive: bool,
@@ -93,6 +96,21 @@ pub struct RulesCache {
 }
 
 impl Ctx {
+    /// The language a written document under `rules` is in: `--lang`, else the locale's
+    /// language, else the rules' (Chinese when their severity or kind labels are).
+    pub fn document_lang_for(&self, rules: &Rules) -> Lang {
+        match self.document_lang {
+            DocumentLang::Given(l) => l,
+            DocumentLang::OfRules => Lang::of_labels(
+                rules
+                    .severities
+                    .iter()
+                    .map(|s| s.label.as_str())
+                    .chain(rules.kinds.iter().map(|k| k.label.as_str())),
+            ),
+        }
+    }
+
     /// The rules in force now (`--rules`, `./reporting-rules.toml`, or the built-in ones).
     pub fn rules(&self) -> Result<&Loaded> {
         if let Some(l) = self.rules_cache.current.get() {

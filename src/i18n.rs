@@ -9,6 +9,8 @@
 //!   `lib::run` before anything is printed, so errors built deep inside (and wrapped by `anyhow`
 //!   context) render in the user's language when they are finally displayed. It is per thread
 //!   (sitrep runs on one), so tests running in parallel cannot see each other's language.
+//!   A written document is rendered inside [`in_lang`] in its own language ([`DocumentLang`]),
+//!   which puts the display language back afterwards.
 //! - Data (titles, facts, rule labels) is never translated; only our own words are.
 
 use std::cell::Cell;
@@ -29,6 +31,58 @@ impl Lang {
             _ => Lang::En,
         }
     }
+
+    /// The language a `LANG`/`LC_ALL` value names explicitly: `zh*` Chinese, `en*` English;
+    /// `None` for a locale that names none we write (`C`, `C.UTF-8`, `POSIX`, unset, others).
+    pub fn named_by_locale(value: Option<&str>) -> Option<Lang> {
+        let v = value?.to_ascii_lowercase();
+        if v.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if v.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// The language labels are written in: Chinese when any of them holds a CJK character.
+    pub fn of_labels<'a>(labels: impl IntoIterator<Item = &'a str>) -> Lang {
+        // CJK unified ideographs: the extension A block, the main block, the compatibility
+        // block, and the supplementary planes' extensions.
+        let cjk = |c: char| {
+            let c = u32::from(c);
+            (0x3400..=0x4dbf).contains(&c)
+                || (0x4e00..=0x9fff).contains(&c)
+                || (0xf900..=0xfaff).contains(&c)
+                || (0x2_0000..=0x3_134f).contains(&c)
+        };
+        if labels.into_iter().any(|l| l.chars().any(cjk)) {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+}
+
+/// The language of a written document (the written report, the duty day's report): the one
+/// `--lang` gives, else the one the locale names, else the rules' own (see [`Lang::of_labels`]),
+/// so a Chinese document is never English because a server runs with `LANG=C`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentLang {
+    /// Given by `--lang`, or named by the locale.
+    Given(Lang),
+    /// The locale names no language: the rules' labels decide.
+    OfRules,
+}
+
+impl DocumentLang {
+    /// Decided from `--lang` and the locale's value (`LC_ALL`, `LC_MESSAGES`, `LANG`).
+    pub fn decide(flag: Option<Lang>, locale: Option<&str>) -> DocumentLang {
+        match flag.or_else(|| Lang::named_by_locale(locale)) {
+            Some(l) => DocumentLang::Given(l),
+            None => DocumentLang::OfRules,
+        }
+    }
 }
 
 thread_local! {
@@ -38,6 +92,21 @@ thread_local! {
 /// Sets the display language (called once, by `lib::run`).
 pub fn set_lang(lang: Lang) {
     LANG.with(|l| l.set(lang));
+}
+
+/// Runs `f` in `lang`, then restores the display language (even if `f` panics): a written
+/// document is rendered in its own language while the rest of the run (errors, warnings) stays
+/// in the user's.
+pub fn in_lang<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    struct Restore(Lang);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            set_lang(self.0);
+        }
+    }
+    let _restore = Restore(self::lang());
+    set_lang(lang);
+    f()
 }
 
 /// The display language set by [`set_lang`] (English until then).
@@ -246,6 +315,34 @@ mod tests {
         assert_eq!(Lang::from_locale(Some("en_US.UTF-8")), Lang::En);
         assert_eq!(Lang::from_locale(Some("C")), Lang::En);
         assert_eq!(Lang::from_locale(None), Lang::En);
+    }
+
+    #[test]
+    fn a_locale_names_a_language_or_none() {
+        assert_eq!(Lang::named_by_locale(Some("zh_CN.UTF-8")), Some(Lang::Zh));
+        assert_eq!(Lang::named_by_locale(Some("en_GB.UTF-8")), Some(Lang::En));
+        assert_eq!(Lang::named_by_locale(Some("C.UTF-8")), None);
+        assert_eq!(Lang::named_by_locale(Some("POSIX")), None);
+        assert_eq!(Lang::named_by_locale(None), None);
+        use DocumentLang as D;
+        assert_eq!(D::decide(Some(Lang::En), Some("zh_CN")), D::Given(Lang::En));
+        assert_eq!(D::decide(None, Some("zh_CN")), D::Given(Lang::Zh));
+        assert_eq!(D::decide(None, Some("C")), D::OfRules);
+    }
+
+    #[test]
+    fn labels_in_chinese_are_chinese() {
+        assert_eq!(Lang::of_labels(["general", "一般"]), Lang::Zh);
+        assert_eq!(Lang::of_labels(["minor", "major"]), Lang::En);
+        assert_eq!(Lang::of_labels([]), Lang::En);
+    }
+
+    #[test]
+    fn in_lang_restores_the_display_language() {
+        set_lang(Lang::En);
+        let inside = in_lang(Lang::Zh, || pick("en", "zh"));
+        assert_eq!(inside, "zh");
+        assert_eq!(lang(), Lang::En);
     }
 
     #[test]

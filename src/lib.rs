@@ -28,18 +28,16 @@ use chrono::{DateTime, Utc};
 use crate::cli::ColorChoice;
 use crate::context::{Ctx, RulesCache, RulesSource};
 use crate::error::{Exit, UsageError};
-use crate::i18n::{Lang, pick};
+use crate::i18n::{DocumentLang, Lang, pick};
 
 /// Runs sitrep with the process's arguments and environment; returns the exit code.
 pub fn run() -> i32 {
     let argv: Vec<OsString> = std::env::args_os().collect();
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    let env_lang = Lang::from_locale(
-        env("LC_ALL")
-            .or_else(|| env("LC_MESSAGES"))
-            .or_else(|| env("LANG"))
-            .as_deref(),
-    );
+    let locale = env("LC_ALL")
+        .or_else(|| env("LC_MESSAGES"))
+        .or_else(|| env("LANG"));
+    let env_lang = Lang::from_locale(locale.as_deref());
     // `--lang` wherever it stands decides the language of the help and of usage errors too.
     i18n::set_lang(cli::lang_in(&argv).unwrap_or(env_lang));
 
@@ -115,6 +113,9 @@ pub fn run() -> i32 {
         os_user,
         format: g.format,
         lang,
+        // A document's language is not the UI's: without --lang and a locale naming one, the
+        // rules' own (`LANG=C` on a server must not make a Chinese report English).
+        document_lang: DocumentLang::decide(g.lang, locale.as_deref()),
         color,
         interactive: !g.no_input && std::io::stdin().is_terminal(),
         width,

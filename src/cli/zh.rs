@@ -208,6 +208,12 @@ pub(super) const ARGS: &[(&str, &str, &str)] = &[
         "事故发生单位概况：单位名称、性质、地址等",
     ),
     ("escalate", "signed_by", "书面报告的签发领导（签发人）"),
+    // show
+    (
+        "show",
+        "report",
+        "与 --format markdown 或 html 同用：输出第 N 条记录（首报、续报或终报）所作的书面报告（默认：最新一次报告）",
+    ),
     // list
     ("list", "open", "只列处置中的事件"),
     ("list", "closed", "只列已终报的事件"),

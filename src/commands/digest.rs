@@ -13,7 +13,7 @@ use crate::digest::{Digest, Loaded, Window, build};
 use crate::domain::summary::Summary;
 use crate::domain::when::parse_bound;
 use crate::error::{Exit, refuse, usage};
-use crate::i18n::{Label, pick};
+use crate::i18n::{Label, in_lang, pick};
 use crate::msg;
 use crate::render::{self, digest as rd, table};
 use crate::store::{Damage, Scope, Store};
@@ -104,12 +104,21 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             "{}",
             serde_json::to_string_pretty(&rd::to_json(&digest, &rules))?
         )?,
+        // The duty day's report is a document: in the document's language, not the UI's.
         Format::Markdown => write!(
             out,
             "{}",
-            crate::render::digest_md::to_markdown(&digest, &rules)
+            in_lang(ctx.document_lang_for(&rules), || {
+                crate::render::digest_md::to_markdown(&digest, &rules)
+            })
         )?,
-        Format::Html => write!(out, "{}", crate::render::html::digest_page(&digest, &rules))?,
+        Format::Html => write!(
+            out,
+            "{}",
+            in_lang(ctx.document_lang_for(&rules), || {
+                crate::render::html::digest_page(&digest, &rules)
+            })
+        )?,
         Format::Csv => rd::write_csv(&digest, &rules, out, a.bom)?,
         Format::Table => print_tables(ctx, &digest, &rules, out)?,
     }

@@ -15,10 +15,8 @@ use std::fmt::Write as _;
 
 use super::html_svg;
 use super::timeline;
-use super::written::{self, Block, Field, Text};
-use crate::domain::model::Entry;
+use super::written::{Block, Field, Report, Text};
 use crate::domain::replay::History;
-use crate::domain::summary::Summary;
 use crate::engine::Evaluation;
 use crate::i18n::{Lang, lang, pick};
 use crate::rules::Rules;
@@ -63,7 +61,7 @@ svg text { font-family: inherit; }
 table { border-collapse: collapse; margin: 0.4em 0 0.8em; }
 td, th { border: 1px solid #999; padding: 0.15em 0.6em; text-align: left; vertical-align: top; }
 section.incident { break-inside: avoid-page; margin-bottom: 1.2em; }
-.closing { color: #555; font-size: 9pt; margin-top: 1.5em; }
+.footer { margin-top: 1.5em; }
 @media print { body { margin: 0; max-width: none; padding: 0; font-size: 10.5pt; } }
 "#;
 
@@ -86,26 +84,31 @@ fn text(t: &Text) -> String {
     escape(&t.plain())
 }
 
-fn field(f: &Field) -> String {
-    format!("{}: {}", escape(&f.label), text(&f.value))
+fn field(f: &Field, colon: &str) -> String {
+    format!("{}{}{}", escape(&f.label), escape(colon), text(&f.value))
 }
 
-/// The incident's page: the written report's title and head, its timeline, the findings, then
-/// the six parts.
+fn fields(list: &[Field], colon: &str) -> String {
+    let lines: Vec<String> = list.iter().map(|f| field(f, colon)).collect();
+    lines.join("<br>")
+}
+
+/// The incident's page: the written report's title and head, the timeline and findings of `h`
+/// (the whole history) as `eval` judged them, then the report's six parts and its footer.
+/// `r` is the written report decided by `written::report`.
 pub fn incident_page(
-    s: &Summary,
-    entries: &[Entry],
+    r: &Report,
+    id: &str,
     h: &History,
     eval: &Evaluation,
     rules: &Rules,
 ) -> String {
-    let r = written::report(s, entries, h, rules);
     let mut o = String::new();
     let _ = writeln!(o, "<article class=\"report\">\n<h1>{}</h1>", text(&r.title));
     let head: String = r
         .head
         .iter()
-        .map(|f| format!("<span>{}</span>", field(f)))
+        .map(|f| format!("<span>{}</span>", field(f, r.colon)))
         .collect();
     let _ = writeln!(o, "<p class=\"head\">{head}</p>");
 
@@ -121,7 +124,7 @@ pub fn incident_page(
         o,
         "<h2>{}</h2>\n<figure class=\"timeline\" data-incident=\"{}\">\n{}</figure>\n{}",
         pick("Timeline", "时间线"),
-        escape(&s.id),
+        escape(id),
         html_svg::timeline(&t, rules, "t0"),
         html_svg::legend()
     );
@@ -131,9 +134,8 @@ pub fn incident_page(
         let _ = writeln!(o, "<h2>{}</h2>", escape(&part.heading));
         for block in &part.blocks {
             match block {
-                Block::Fields(fields) => {
-                    let lines: Vec<String> = fields.iter().map(field).collect();
-                    let _ = writeln!(o, "<p>{}</p>", lines.join("<br>"));
+                Block::Fields(list) => {
+                    let _ = writeln!(o, "<p>{}</p>", fields(list, r.colon));
                 }
                 Block::Paragraph(t) => {
                     let _ = writeln!(o, "<p>{}</p>", text(t));
@@ -151,8 +153,8 @@ pub fn incident_page(
     }
     let _ = writeln!(
         o,
-        "<p class=\"closing\">{}</p>\n</article>",
-        field(&r.closing)
+        "<p class=\"footer\">{}</p>\n</article>",
+        fields(&r.footer, r.colon)
     );
     page(&r.title.plain(), &o)
 }
@@ -183,8 +185,9 @@ pub(super) fn findings(
                 ""
             };
             format!(
-                "<li{class}>{}: {}</li>",
+                "<li{class}>{}{}{}</li>",
                 escape(super::table::kind_text(f.kind)),
+                pick(": ", "："),
                 escape(&super::finding::message(f, rules))
             )
         })
@@ -224,6 +227,8 @@ mod tests {
             header.title = format!("T{bad}");
             header.unit = format!("U{bad}");
             header.location = format!("L{bad}");
+            header.source = Some(format!("O{bad}"));
+            header.accident_unit = Some(format!("A{bad}"));
             report.text = format!("F{bad}");
             report.measures = Some(format!("M{bad}"));
         }
@@ -243,12 +248,12 @@ mod tests {
             .expect("replays")
             .expect("exists");
         let eval = crate::engine::evaluate_history(&h, &rules, m(40));
-        let s = Summary::of("20260310-001", &h, &rules);
-        let page = incident_page(&s, &b.entries, &h, &eval, &rules);
+        let r = super::super::written::report("20260310-001", &h, 1, &rules);
+        let page = incident_page(&r, "20260310-001", &h, &eval, &rules);
         assert!(!page.contains("<img"), "{page}");
         assert!(!page.contains("onerror=alert(1)>\""));
         // Every typed field, the bypass reason included (its finding quotes it).
-        for field in ["T", "U", "L", "F", "M", "C", "R"] {
+        for field in ["T", "U", "L", "O", "A", "F", "M", "C", "R", "S"] {
             let shown = format!("{field}&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;");
             assert!(page.contains(&shown), "{field} not shown as text");
         }

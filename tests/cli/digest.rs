@@ -198,7 +198,15 @@ fn an_empty_day_is_a_complete_digest() {
     assert_eq!(none["open"], json!([]));
     assert_eq!(none["findings"], json!([]));
     assert_eq!(none["totals"]["by_finding"]["overdue"], json!(0));
-    let md = env.ok(&["digest", "--date", "2026-03-01", "--format", "markdown"]);
+    let md = env.ok(&[
+        "digest",
+        "--date",
+        "2026-03-01",
+        "--format",
+        "markdown",
+        "--lang",
+        "en",
+    ]);
     assert!(md.contains("0 new, 0 closed, 0 open"), "{md}");
 }
 

@@ -14,16 +14,17 @@ use crate::env::TestEnv;
 
 /// A title that would run a script if it were not escaped.
 const TITLE: &str = "化工厂储罐泄漏<script>alert(1)</script>";
-/// A contact with quotes and markup, shown in the written report.
+/// A name with quotes and markup: the principal leader's contact, and the source of the
+/// information, which the written report (the 首报, written before the escalations) shows.
 const CONTACT: &str = "李区长 <i>\"&'</i>";
 
-/// The default-rules scenario: known 14:10, filed 14:12; the leader in charge told on time at
-/// 14:20 (due 14:25), the principal leader 6 minutes late at 14:31, the city never by phone
-/// (due 14:40), so overdue when the clock reads 15:00.
+/// The default-rules scenario: known 14:10, filed 14:12 (its source [`CONTACT`]); the leader in
+/// charge told on time at 14:20 (due 14:25), the principal leader 6 minutes late at 14:31, the
+/// city never by phone (due 14:40), so overdue when the clock reads 15:00.
 fn scenario() -> (TestEnv, String) {
     let mut env = TestEnv::new();
     env.at("2026-03-10T14:12:00+08:00");
-    let id = env.file(&["--title", TITLE]);
+    let id = env.file(&["--title", TITLE, "--source", CONTACT]);
     env.at("2026-03-10T15:00:00+08:00");
     env.ok(&[
         "escalate",
@@ -270,10 +271,10 @@ fn assert_show_page(env: &TestEnv, id: &str, dom: &str) {
 
     // Every entry is a tick.
     assert_eq!(tags(dom, "<line class=\"tick\"").len(), 3);
-    assert!(!dom.contains("<i>"), "a typed contact is text, not markup");
+    assert!(!dom.contains("<i>"), "a typed name is text, not markup");
     assert!(
         dom.contains("李区长 &lt;i&gt;\"&amp;'&lt;/i&gt;"),
-        "the contact as typed"
+        "the source as typed"
     );
 }
 

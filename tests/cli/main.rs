@@ -26,3 +26,4 @@ mod transfer;
 mod trust;
 mod typed;
 mod zh_sweep;
+mod written_report;

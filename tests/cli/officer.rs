@@ -368,8 +368,25 @@ fn a_correction_stays_beside_the_original() {
         table.contains("corrects #2: at → 2026-03-10 14:12"),
         "{table}"
     );
+    // The written report is the incident as it stood at the report: the 首报 (14:20) was
+    // written before the correction (15:00); a follow-up after it shows the escalation corrected,
+    // the reason beside it.
+    let first = env.ok(&["show", &id, "--format", "markdown"]);
+    assert!(
+        first.contains("- 2026年3月10日14时20分已报分管领导（电话）\n"),
+        "{first}"
+    );
+    assert!(!first.contains("以通话记录为准"), "{first}");
+    env.ok(&["update", &id, "--progress", "泄漏已控制"]);
     let md = env.ok(&["show", &id, "--format", "markdown"]);
-    assert!(md.contains("correction of entry 2: 以通话记录为准"), "{md}");
+    assert!(
+        md.contains("- 2026年3月10日14时12分已报分管领导（电话）（已更正：以通话记录为准）\n"),
+        "{md}"
+    );
+    assert_eq!(
+        env.ok(&["show", &id, "--format", "markdown", "--report", "1"]),
+        first
+    );
 }
 
 #[test]
@@ -412,15 +429,17 @@ fn the_written_report_has_its_six_parts() {
     let id = full_incident(&env);
     let md = env.ok(&["show", &id, "--format", "markdown", "--lang", "zh"]);
     for part in [
-        "# 关于化工厂储罐泄漏的报告",
-        "## 一、事故发生单位概况\n\n区应急管理局",
+        "# 关于化工厂储罐泄漏的续报（一）",
+        // The reporting unit is not the unit where it happened, which was not given.
+        "## 一、事故发生单位概况\n\n待核实",
         "## 二、事故发生的时间、地点",
-        "发生时间: 2026-03-10 14:05",
-        "## 三、事故简要经过\n\n- 2026-03-10 14:11 (首报): 2号储罐阀门泄漏\n- 2026-03-10 14:18 (续报): 泄漏已封堵",
-        "## 四、伤亡人数和初步估计的直接经济损失\n\n死亡1人，失踪2人，重伤3人，受伤6人，被困5人，疏散300人，直接经济损失1200万元",
-        "## 五、已经采取的措施\n\n- 2026-03-10 14:11: 疏散周边群众\n- 2026-03-10 14:18: 持续监测",
-        "## 六、其他应当报告的情况\n\n- 原因: 阀门老化（初步判断）",
-        "- 2026-03-10 14:12 已报分管领导（电话，王副区长）",
+        "发生时间：2026年3月10日14时05分",
+        "## 三、事故简要经过\n\n- 2026年3月10日14时11分首报：2号储罐阀门泄漏\n- 2026年3月10日14时18分续报（一）：泄漏已封堵",
+        "## 四、伤亡人数和初步估计的直接经济损失\n\n死亡1人，失踪2人，重伤3人，受伤6人，被困5人，疏散300人\n\n直接经济损失：约1200万元",
+        "## 五、已经采取的措施\n\n- 2026年3月10日14时11分首报：疏散周边群众\n- 2026年3月10日14时18分续报（一）：持续监测",
+        "## 六、其他应当报告的情况\n\n- 原因：阀门老化（初步判断）",
+        "- 2026年3月10日14时12分已报分管领导（电话，接报人：王副区长）",
+        "报送单位：区应急管理局  \n签发人：＿＿＿＿  \n值班员：值班员张三  \n报送时间：2026年3月10日14时18分\n",
     ] {
         assert!(md.contains(part), "missing {part:?} in:\n{md}");
     }
