@@ -45,7 +45,7 @@ pub struct Cli {
 pub struct Global {
     /// The database file [default: sitrep.db in the data directory, ~/.local/share/sitrep/ on Linux]
     #[arg(long, global = true, env = "SITREP_DB", value_name = "PATH")]
-    pub db: Option<PathBuf>,
+    pub db: Option<String>,
 
     /// The reporting rules [default: ./reporting-rules.toml if present, else the built-in rules]
     #[arg(long, global = true, env = "SITREP_RULES", value_name = "PATH")]

@@ -18,7 +18,7 @@ use crate::error::usage;
 use crate::i18n::{DocumentLang, Lang};
 use crate::msg;
 use crate::rules::{DEFAULT_TEXT, Rules};
-use crate::store::Tx;
+use crate::store::{Location, Read};
 
 /// Where the current rules come from.
 #[derive(Debug, Clone)]
@@ -29,7 +29,7 @@ pub enum RulesSource {
 
 /// A rules text and its validated form.
 #[derive(Debug)]
-pub struct Loaded {
+pub struct LoadedRules {
     pub rules: Rc<Rules>,
     pub text: String,
     pub source: String,
@@ -62,7 +62,8 @@ pub struct Ctx {
     pub clock: Clock,
     /// `SITREP_NOW` replaced the system clock.
     pub simulated: bool,
-    pub db: PathBuf,
+    /// Where the store is.
+    pub db: Location,
     pub rules_source: RulesSource,
     pub user: String,
     pub os_user: String,
@@ -91,7 +92,7 @@ pub struct Ctx {
 /// Rules loaded on first use: the current ones, and those incidents are pinned to by hash.
 #[derive(Debug, Default)]
 pub struct RulesCache {
-    current: OnceCell<Loaded>,
+    current: OnceCell<LoadedRules>,
     pinned: RefCell<HashMap<String, Rc<Rules>>>,
 }
 
@@ -112,12 +113,12 @@ impl Ctx {
     }
 
     /// The rules in force now (`--rules`, `./reporting-rules.toml`, or the built-in ones).
-    pub fn rules(&self) -> Result<&Loaded> {
+    pub fn rules(&self) -> Result<&LoadedRules> {
         if let Some(l) = self.rules_cache.current.get() {
             return Ok(l);
         }
         let loaded = match &self.rules_source {
-            RulesSource::Builtin => Loaded {
+            RulesSource::Builtin => LoadedRules {
                 rules: Rc::new(Rules::builtin()),
                 text: DEFAULT_TEXT.to_owned(),
                 source: "built-in".to_owned(),
@@ -132,7 +133,7 @@ impl Ctx {
                 })?;
                 let source = path.display().to_string();
                 let rules = Rules::parse(&text, &source)?;
-                Loaded {
+                LoadedRules {
                     rules: Rc::new(rules),
                     text,
                     source,
@@ -143,7 +144,7 @@ impl Ctx {
     }
 
     /// The rules an incident is pinned to, from the database.
-    pub fn pinned(&self, tx: &Tx<'_>, hash: &str) -> Result<Rc<Rules>> {
+    pub fn pinned(&self, tx: &mut dyn Read, hash: &str) -> Result<Rc<Rules>> {
         self.try_pinned(tx, hash)?.with_context(|| {
             msg!(
                 "the rules {hash} an incident is pinned to are missing from the database, or their text no longer has that hash: run `sitrep verify`",
@@ -153,7 +154,7 @@ impl Ctx {
     }
 
     /// The rules stored under `hash`, or `None` when there are none whose text has that hash.
-    pub fn try_pinned(&self, tx: &Tx<'_>, hash: &str) -> Result<Option<Rc<Rules>>> {
+    pub fn try_pinned(&self, tx: &mut dyn Read, hash: &str) -> Result<Option<Rc<Rules>>> {
         if let Some(r) = self.rules_cache.pinned.borrow().get(hash) {
             return Ok(Some(Rc::clone(r)));
         }

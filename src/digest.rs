@@ -13,11 +13,16 @@
 //! - Findings are judged as `check --at <to>` would, and kept when their step fell due, was done
 //!   or was bypassed in the window (or, for an omission, when the incident closed in it).
 //!   An incident is touched when it has an entry claimed in the window or a finding kept.
+//! - Nothing shown comes from a row that disagrees with the entries: where the history at the
+//!   window's end is the whole history, the row must say what it says, and a row that differs
+//!   is damage; an incident whose entries cannot be replayed is named and left out.
 
 use std::rc::Rc;
 
 use chrono::{Duration, NaiveDate};
 
+use crate::damage::Damage;
+use crate::domain::loaded::Loaded;
 use crate::domain::model::{Body, Entry, Instant};
 use crate::domain::replay::{History, replay};
 use crate::domain::summary::Summary;
@@ -63,14 +68,6 @@ impl Window {
             }
         }
     }
-}
-
-/// One incident's entries with the rules it is pinned to.
-#[derive(Debug, Clone)]
-pub struct Loaded {
-    pub id: String,
-    pub rules: Rc<Rules>,
-    pub entries: Vec<Entry>,
 }
 
 /// A reclassification a report caused: (from, to).
@@ -119,17 +116,16 @@ pub struct Digest {
     /// The chain's head as of the window's end, so a printed report anchors the record
     /// (`verify --head`).
     pub chain_head: String,
-    /// Incidents whose entries could not be replayed, with why: left out, and named.
-    pub unreadable: Vec<(String, Msg)>,
 }
 
-/// Builds the digest of `window` from the incidents that may appear in it.
-pub fn build(window: Window, loaded: Vec<Loaded>, chain_head: String) -> Digest {
+/// Builds the digest of `window` from the incidents that may appear in it, with the damage met:
+/// incidents that cannot be replayed (left out) and rows that differ from their entries.
+pub fn build(window: Window, loaded: Vec<Loaded>, chain_head: String) -> (Digest, Vec<Damage>) {
     let mut items = Vec::with_capacity(loaded.len());
-    let mut unreadable = Vec::new();
+    let mut damaged = Vec::new();
     let end = window.to - Duration::seconds(1);
     for l in loaded {
-        let histories = (|| {
+        let histories = (|| -> Result<_, Msg> {
             let Some(at_end) = replay(&l.entries, &l.rules, Some(end))? else {
                 return Ok(None);
             };
@@ -147,19 +143,30 @@ pub fn build(window: Window, loaded: Vec<Loaded>, chain_head: String) -> Digest 
             Ok(Some((at_end, at_to)))
         })();
         match histories {
-            Ok(Some((at_end, at_to))) => items.push(item(window, &l, at_end, at_to)),
+            Ok(Some((at_end, at_to))) => {
+                let item = item(window, &l, at_end, at_to);
+                if item.whole {
+                    damaged.extend(crate::audit::compare(&l.id, l.row.as_ref(), &item.summary));
+                }
+                items.push(item);
+            }
             Ok(None) => {}
-            Err(m) => unreadable.push((l.id.clone(), m)),
+            Err(m) => damaged.push(Damage::Unreplayable {
+                incident: l.id.clone(),
+                message: m.to_string(),
+            }),
         }
     }
     items.retain(|i| i.touched || i.open_at_end);
     items.sort_by(|a, b| a.id.cmp(&b.id));
-    Digest {
-        window,
-        items,
-        chain_head,
-        unreadable,
-    }
+    (
+        Digest {
+            window,
+            items,
+            chain_head,
+        },
+        damaged,
+    )
 }
 
 fn item(window: Window, l: &Loaded, at_end: History, at_to: Option<History>) -> Item {

@@ -4,13 +4,17 @@
 //! terminal. It builds a [`context::Ctx`], dispatches to `commands`, and turns the outcome into
 //! an exit code. See ARCHITECTURE.md for where each concern lives.
 
+pub mod audit;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod context;
+pub mod damage;
 pub mod digest;
 pub mod domain;
 pub mod engine;
 pub mod error;
+pub mod files;
 pub mod fuzzing;
 pub mod i18n;
 pub mod render;
@@ -30,10 +34,47 @@ use crate::context::{Ctx, RulesCache, RulesSource};
 use crate::error::{Exit, UsageError};
 use crate::i18n::{DocumentLang, Lang, pick};
 
-/// Runs sitrep with the process's arguments and environment; returns the exit code.
-pub fn run() -> i32 {
-    let argv: Vec<OsString> = std::env::args_os().collect();
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+/// What sitrep runs with, read from the process by `main` (or made up by a test): the one
+/// place anything comes from outside.
+pub struct Process {
+    pub args: Vec<OsString>,
+    /// The environment's variables.
+    pub env: std::collections::HashMap<String, String>,
+    /// The system clock (`SITREP_NOW` in `env` replaces it).
+    pub clock: fn() -> DateTime<Utc>,
+    /// Which of stdin, stdout and stderr are terminals.
+    pub stdin_tty: bool,
+    pub stdout_tty: bool,
+    pub stderr_tty: bool,
+    /// Where drafts go when the data directory cannot be written.
+    pub temp_dir: PathBuf,
+    /// The current directory's `reporting-rules.toml`, if there is one.
+    pub local_rules: Option<PathBuf>,
+}
+
+impl Process {
+    /// The process this program runs in.
+    pub fn current(clock: fn() -> DateTime<Utc>) -> Process {
+        let local = PathBuf::from("reporting-rules.toml");
+        Process {
+            args: std::env::args_os().collect(),
+            env: std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .collect(),
+            clock,
+            stdin_tty: std::io::stdin().is_terminal(),
+            stdout_tty: std::io::stdout().is_terminal(),
+            stderr_tty: std::io::stderr().is_terminal(),
+            temp_dir: std::env::temp_dir(),
+            local_rules: local.is_file().then_some(local),
+        }
+    }
+}
+
+/// Runs sitrep; returns the exit code. Nothing below reads the process: it is all in `p`.
+pub fn run(p: Process) -> i32 {
+    let argv = p.args.clone();
+    let env = |k: &str| p.env.get(k).filter(|v| !v.is_empty()).cloned();
     let locale = env("LC_ALL")
         .or_else(|| env("LC_MESSAGES"))
         .or_else(|| env("LANG"));
@@ -63,26 +104,23 @@ pub fn run() -> i32 {
                 return Exit::Failure as i32;
             }
         },
-        None => (system_now(), false),
+        None => (tz::whole_seconds((p.clock)()), false),
     };
     let clock = if simulated {
         context::Clock::Fixed(now)
     } else {
-        context::Clock::System(system_now)
+        context::Clock::System(p.clock)
     };
 
-    let data_dir = data_dir();
-    let db = g.db.clone().unwrap_or_else(|| data_dir.join("sitrep.db"));
-    let rules_source = match &g.rules {
-        Some(p) => RulesSource::File(p.clone()),
-        None => {
-            let local = PathBuf::from("reporting-rules.toml");
-            if local.is_file() {
-                RulesSource::File(local)
-            } else {
-                RulesSource::Builtin
-            }
-        }
+    let data_dir = data_dir(&env);
+    let db =
+        g.db.as_deref()
+            .map(store::Location::parse)
+            .unwrap_or_else(|| store::Location::File(data_dir.join("sitrep.db")));
+    let rules_source = match (&g.rules, &p.local_rules) {
+        (Some(path), _) => RulesSource::File(path.clone()),
+        (None, Some(local)) => RulesSource::File(local.clone()),
+        (None, None) => RulesSource::Builtin,
     };
     let os_user = crate::domain::text::escape_os_user(
         &env("USER")
@@ -90,7 +128,7 @@ pub fn run() -> i32 {
             .or_else(|| env("USERNAME"))
             .unwrap_or_default(),
     );
-    let stdout_tty = std::io::stdout().is_terminal();
+    let stdout_tty = p.stdout_tty;
     let color = match g.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -117,12 +155,12 @@ pub fn run() -> i32 {
         // rules' own (`LANG=C` on a server must not make a Chinese report English).
         document_lang: DocumentLang::decide(g.lang, locale.as_deref()),
         color,
-        interactive: !g.no_input && std::io::stdin().is_terminal(),
+        interactive: !g.no_input && p.stdin_tty,
         width,
         stdout_tty,
-        stderr_tty: std::io::stderr().is_terminal(),
+        stderr_tty: p.stderr_tty,
         drafts_dir: data_dir.join("drafts"),
-        temp_dir: std::env::temp_dir(),
+        temp_dir: p.temp_dir.clone(),
         argv: argv
             .iter()
             .map(|a| a.to_string_lossy().into_owned())
@@ -152,19 +190,15 @@ pub fn run() -> i32 {
     }
 }
 
-/// The system clock, whole seconds: the one place it is read.
-fn system_now() -> chrono::DateTime<Utc> {
-    #[allow(clippy::disallowed_methods)]
-    tz::whole_seconds(Utc::now())
-}
-
-/// The platform data directory for sitrep (`~/.local/share/sitrep` on Linux).
-fn data_dir() -> PathBuf {
-    use etcetera::BaseStrategy;
-    etcetera::choose_base_strategy()
-        .map(|s| s.data_dir())
-        .unwrap_or_else(|_| PathBuf::from("."))
-        .join("sitrep")
+/// The platform data directory for sitrep: `$XDG_DATA_HOME/sitrep`, else
+/// `~/.local/share/sitrep` (the XDG rule etcetera follows on Linux), from the given environment.
+fn data_dir(env: &dyn Fn(&str) -> Option<String>) -> PathBuf {
+    let base = env("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("sitrep")
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

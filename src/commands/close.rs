@@ -96,10 +96,8 @@ pub fn report(
     // The incident's pinned rules decide the zone, the figures and the checks; read them
     // first, without writing, so bad input is refused before anything is attempted.
     let mut store = Store::open(&ctx.db)?;
-    let (rules, history) = store.read(|tx| {
-        let read = record::load(ctx, tx, id)?.0;
-        Ok((read.rules, read.history))
-    })?;
+    let read = record::read(ctx, &mut store, id)?;
+    let (rules, history) = (read.rules, read.history);
     if let Some(closed) = history.closed {
         return Err(record::closed_error(id, closed, &rules));
     }
@@ -120,7 +118,6 @@ pub fn report(
             severity: severity.clone(),
         },
     };
-    drop(store);
     let draft = Draft {
         command: if stage == Stage::Final {
             "close"
@@ -131,8 +128,8 @@ pub fn report(
             "id": id, "text": text, "at": at, "severity": severity, "report": flags.to_json(),
         }),
     };
-    let rec = record::write(ctx, &draft, |tx| {
-        let stamp = Stamp::of(ctx, &actor);
+    let rec = record::write(ctx, &mut store, &draft, |tx| {
+        let stamp = Stamp::of(ctx, &actor, tx)?;
         record::append(ctx, tx, id, at_time, &stamp, body)
     })?;
     deadlines::print(ctx, format, &rec, at_time, out)?;

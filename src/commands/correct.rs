@@ -115,11 +115,8 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let reason = clean_text("--reason", a.reason.as_deref().unwrap_or_default()).map_err(refuse)?;
 
     let mut store = Store::open(&ctx.db)?;
-    let (rules, history) = store.read(|tx| {
-        let read = record::load(ctx, tx, &a.id)?.0;
-        Ok((read.rules, read.history))
-    })?;
-    drop(store);
+    let read = record::read(ctx, &mut store, &a.id)?;
+    let (rules, history) = (read.rules, read.history);
     let Some(target) = history.entry(n) else {
         let id = &a.id;
         let last = history.entries.len();
@@ -250,8 +247,8 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         command: "correct",
         fields: json!({ "id": a.id, "entry": a.entry, "reason": a.reason, "argv": ctx.argv }),
     };
-    let rec = record::write(ctx, &draft, |tx| {
-        let stamp = Stamp::of(ctx, &actor);
+    let rec = record::write(ctx, &mut store, &draft, |tx| {
+        let stamp = Stamp::of(ctx, &actor, tx)?;
         record::append(ctx, tx, &a.id, ctx.now, &stamp, body)
     })?;
     deadlines::print(ctx, format, &rec, ctx.now, out)?;

@@ -1,6 +1,5 @@
 //! `sitrep digest`: the report for a duty day (值班日报) or any window.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::rc::Rc;
 
@@ -9,16 +8,15 @@ use chrono::NaiveDate;
 
 use crate::cli::Format;
 use crate::context::Ctx;
-use crate::digest::{Digest, Loaded, Window, build};
-use crate::domain::summary::Summary;
+use crate::digest::{Digest, Window, build};
 use crate::domain::when::parse_bound;
 use crate::error::{Exit, refuse, usage};
 use crate::i18n::{Label, in_lang, pick};
 use crate::msg;
 use crate::render::{self, digest as rd, table};
-use crate::store::{Damage, Scope, Store};
+use crate::store::{Scope, Store};
 
-use super::audit;
+use super::load;
 use crate::tz::short;
 
 /// The report for a window.
@@ -59,45 +57,18 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let window = window(ctx, &a, &rules)?;
     let mut store = Store::open(&ctx.db)?;
     let mut damaged = store.damage().to_vec();
-    let (loaded, rows, head) = store.read(|tx| {
-        let scope = Scope::Window {
+    let (loaded, head) = {
+        let mut tx = store.read()?;
+        let stored = tx.scope(Scope::Window {
             from: window.from,
             to: window.to,
-        };
-        let rows: HashMap<String, Summary> = tx
-            .scope_incidents(scope)?
-            .into_iter()
-            .map(|r| (r.id.clone(), r))
-            .collect();
-        let mut loaded = Vec::with_capacity(rows.len());
-        tx.scan_scope(scope, |id, entries| {
-            match audit::pinned(ctx, tx, id, &entries)? {
-                Ok(rules) => loaded.push(Loaded {
-                    id: id.to_owned(),
-                    rules,
-                    entries,
-                }),
-                Err(d) => damaged.push(d),
-            }
-            Ok(())
         })?;
-        Ok((loaded, rows, tx.head_before(window.to)?))
-    })?;
-    let digest = build(window, loaded, head);
-    damaged.extend(
-        digest
-            .unreadable
-            .iter()
-            .map(|(id, m)| Damage::Unreplayable {
-                incident: id.clone(),
-                message: m.to_string(),
-            }),
-    );
-    // Where the history at the end is the whole history, the row must say the same; the rest
-    // are compared by `check` and `verify`, which replay everything.
-    for item in digest.items.iter().filter(|i| i.whole) {
-        damaged.extend(audit::compare(&item.id, rows.get(&item.id), &item.summary));
-    }
+        let (loaded, unpinned) = load::many(ctx, &mut *tx, stored)?;
+        damaged.extend(unpinned);
+        (loaded, tx.head_before(window.to)?)
+    };
+    let (digest, found) = build(window, loaded, head);
+    damaged.extend(found);
     match format {
         Format::Json => writeln!(
             out,
@@ -122,7 +93,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         Format::Csv => rd::write_csv(&digest, &rules, out, a.bom)?,
         Format::Table => print_tables(ctx, &digest, &rules, out)?,
     }
-    audit::warn(&damaged);
+    load::warn(&damaged);
     Ok(if damaged.is_empty() {
         Exit::Success
     } else {

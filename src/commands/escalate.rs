@@ -48,8 +48,7 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
     let format = deadlines::format(ctx)?;
     let actor = ctx.actor()?;
     let mut store = Store::open(&ctx.db)?;
-    let rules = store.read(|tx| Ok(record::load(ctx, tx, &a.id)?.0.rules))?;
-    drop(store);
+    let rules = record::read(ctx, &mut store, &a.id)?.rules;
     let levels = rules
         .levels
         .iter()
@@ -106,8 +105,8 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
             "reason": a.reason, "signed_by": a.signed_by, "at": a.at,
         }),
     };
-    let rec = record::write(ctx, &draft, |tx| {
-        let stamp = Stamp::of(ctx, &actor);
+    let rec = record::write(ctx, &mut store, &draft, |tx| {
+        let stamp = Stamp::of(ctx, &actor, tx)?;
         record::append(ctx, tx, &a.id, at, &stamp, body)
     })?;
     deadlines::print(ctx, format, &rec, at, out)?;

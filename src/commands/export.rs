@@ -12,7 +12,7 @@ use crate::error::Exit;
 use crate::render::json as rj;
 use crate::store::Store;
 
-use super::audit;
+use super::load;
 
 /// Every incident as JSON Lines.
 #[derive(Debug, clap::Args)]
@@ -24,30 +24,24 @@ pub struct Args {}
 pub fn run(ctx: &Ctx, _a: Args, out: &mut dyn Write) -> Result<Exit> {
     let mut store = Store::open(&ctx.db)?;
     let mut damaged = store.damage().to_vec();
-    store.read(|tx| {
-        tx.scan_incidents(|id, entries| {
-            let row = tx.incident(id)?;
-            let (read, damage) = audit::read(ctx, tx, id, row.as_ref(), entries)?;
-            damaged.extend(damage);
-            // An incident that cannot be replayed has no shape to export: it is named instead.
-            let Some(read) = read else { return Ok(()) };
-            let at = ctx
-                .now
-                .max(read.entries.iter().map(|e| e.at).max().unwrap_or(ctx.now));
-            let eval = evaluate_history(&read.history, &read.rules, at);
-            let v = rj::FullJson {
-                s: &read.summary,
-                entries: &read.entries,
-                h: &read.history,
-                eval: &eval,
-                rules: &read.rules,
-            };
-            serde_json::to_writer(&mut *out, &v)?;
-            out.write_all(b"\n")?;
-            Ok(())
-        })
+    let mut tx = store.read()?;
+    // An incident that cannot be replayed has no shape to export: it is named instead.
+    load::each_whole(ctx, &mut *tx, &mut damaged, |read| {
+        let at = crate::engine::judged_at(ctx.now, &read.history);
+        let eval = evaluate_history(&read.history, &read.rules, at);
+        let v = rj::FullJson {
+            s: &read.summary,
+            entries: &read.entries,
+            h: &read.history,
+            eval: &eval,
+            rules: &read.rules,
+        };
+        serde_json::to_writer(&mut *out, &v)?;
+        out.write_all(b"\n")?;
+        Ok(())
     })?;
-    audit::warn(&damaged);
+    drop(tx);
+    load::warn(&damaged);
     Ok(if damaged.is_empty() {
         Exit::Success
     } else {

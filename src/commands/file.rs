@@ -183,8 +183,8 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
             "at": a.at, "report": a.report.to_json(),
         }),
     };
-    let rec = record::write(ctx, &draft, |tx| {
-        let stamp = Stamp::of(ctx, &actor);
+    let rec = record::write_creating(ctx, &draft, |tx| {
+        let stamp = Stamp::of(ctx, &actor, tx)?;
         record::file_new(ctx, tx, at, &stamp, body, None)
     })?;
     deadlines::print(ctx, format, &rec, at, out)?;

@@ -15,9 +15,9 @@ use crate::store::Store;
 pub struct Args {}
 
 pub fn run(ctx: &Ctx, _a: Args, out: &mut dyn Write) -> Result<Exit> {
-    let existed = ctx.db.exists();
+    let existed = Store::exists(&ctx.db);
     Store::open_or_create(&ctx.db)?;
-    let p = ctx.db.display();
+    let p = &ctx.db;
     let note = if existed {
         msg!(
             "{p} is ready (it existed already)",

@@ -82,13 +82,12 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         kind,
         limit: a.limit,
     };
-    let store = Store::open(&ctx.db)?;
+    let mut store = Store::open(&ctx.db)?;
     // Selected and shown from the rows, by index: the guard trigger keeps each row in step with
     // its entries (it changes only with them), and a schema that is not sitrep's is said. The
     // commands that judge (`check`, `digest`, `show`, `verify`) replay the entries themselves.
     let damaged = store.damage().to_vec();
-    let mut store = store;
-    let rows = store.read(|tx| tx.list(&filter))?;
+    let rows = store.read()?.list(&filter)?;
     let tz = rules.tz;
     match format {
         Format::Json => {
@@ -137,7 +136,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             writeln!(out, "{t}")?;
         }
     }
-    super::audit::warn(&damaged);
+    super::load::warn(&damaged);
     Ok(if damaged.is_empty() {
         Exit::Success
     } else {

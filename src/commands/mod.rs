@@ -23,9 +23,9 @@ pub mod show;
 pub mod update;
 pub mod verify;
 
-mod audit;
 mod deadlines;
 mod input;
+mod load;
 mod record;
 mod report;
 

@@ -16,7 +16,9 @@ use std::rc::Rc;
 
 use anyhow::{Context as _, Result};
 
+use super::load::{self, Whole};
 use crate::context::Ctx;
+use crate::damage::Damage;
 use crate::domain::id::IncidentId;
 use crate::domain::model::{Body, Entry, Instant};
 use crate::domain::replay::{History, replay};
@@ -24,7 +26,7 @@ use crate::domain::summary::Summary;
 use crate::error::{NotRecorded, refuse};
 use crate::msg;
 use crate::rules::{Rules, SevIdx};
-use crate::store::{Damage, NewEntry, Store, Tx, is_storage_failure};
+use crate::store::{Read, Store, Write};
 use crate::tz;
 
 /// Who and when, for entries about to be recorded.
@@ -39,15 +41,20 @@ pub struct Stamp {
 
 impl Stamp {
     /// The stamp of an entry written now by `actor` (from [`Ctx::actor`]); called inside the
-    /// write transaction, so the recorded time is when the write had the database.
-    pub fn of(ctx: &Ctx, actor: &str) -> Stamp {
-        Stamp {
+    /// write transaction, so the recorded time is when the write had the store: the store's
+    /// clock where it keeps one (a shared store's server), else this machine's.
+    pub fn of(ctx: &Ctx, actor: &str, tx: &mut dyn Write) -> Result<Stamp> {
+        let recorded = match tx.recorded_now()? {
+            Some(t) => t,
+            None => ctx.clock.now().max(ctx.now),
+        };
+        Ok(Stamp {
             by: actor.to_owned(),
             os_user: ctx.os_user.clone(),
-            recorded: ctx.clock.now().max(ctx.now),
+            recorded,
             imported: false,
             simulated: ctx.simulated,
-        }
+        })
     }
 }
 
@@ -71,17 +78,46 @@ pub struct Draft<'a> {
     pub fields: serde_json::Value,
 }
 
-/// Opens (creating) the database and runs `f` in one immediate transaction.
-pub fn write<T>(ctx: &Ctx, draft: &Draft<'_>, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-    let result = Store::open_or_create(&ctx.db).and_then(|mut store| store.write(f));
-    result.map_err(|e| {
-        if is_storage_failure(&e) {
-            let saved = save_draft(ctx, draft, &e);
-            e.context(NotRecorded { draft: saved })
-        } else {
-            e
-        }
-    })
+/// Opens the store, creating it if there is none yet, and runs `f` in one write transaction
+/// (`file`, the first write of a new store); a store that cannot be opened or created keeps a
+/// draft as [`write`] does.
+pub fn write_creating<T>(
+    ctx: &Ctx,
+    draft: &Draft<'_>,
+    f: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
+    match Store::open_or_create(&ctx.db) {
+        Ok(mut store) => write(ctx, &mut store, draft, f),
+        Err(e) => Err(drafted(ctx, draft, e)),
+    }
+}
+
+/// Runs `f` in one write transaction of `store` and commits it. When the store fails (busy, full,
+/// read only, lost), what was typed is saved as a draft and the error says nothing was recorded;
+/// a refusal of `f` rolls back and is returned as it is.
+pub fn write<T>(
+    ctx: &Ctx,
+    store: &mut Store,
+    draft: &Draft<'_>,
+    f: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
+    let result = (|| {
+        let mut tx = store.write()?;
+        let value = f(&mut *tx)?;
+        tx.commit()?;
+        Ok(value)
+    })();
+    result.map_err(|e| drafted(ctx, draft, e))
+}
+
+/// A store's failure with the draft of what was typed; any other error as it is.
+fn drafted(ctx: &Ctx, draft: &Draft<'_>, e: anyhow::Error) -> anyhow::Error {
+    if crate::store::failure(&e).is_some() {
+        let saved = save_draft(ctx, draft, &e);
+        e.context(NotRecorded { draft: saved })
+    } else {
+        e
+    }
 }
 
 /// Saves a draft; returns its path, or `None` if even that failed.
@@ -89,7 +125,7 @@ fn save_draft(ctx: &Ctx, draft: &Draft<'_>, error: &anyhow::Error) -> Option<Pat
     let value = serde_json::json!({
         "command": draft.command,
         "saved": tz::rfc3339(chrono_tz::UTC, ctx.now),
-        "db": ctx.db.display().to_string(),
+        "db": ctx.db.to_string(),
         "error": format!("{error:#}"),
         "argv": ctx.argv,
         "fields": draft.fields,
@@ -106,33 +142,7 @@ fn save_draft(ctx: &Ctx, draft: &Draft<'_>, error: &anyhow::Error) -> Option<Pat
     None
 }
 
-/// Writes `bytes` to a new file `<dir>/<base>[-k].<ext>` (mode 0600) that did not exist before,
-/// trying other names when one is taken: a draft never replaces or removes a file sitrep did
-/// not create (the file is opened with `create_new`, and only a file this call created is
-/// removed when writing it fails).
-pub fn write_new(dir: &std::path::Path, base: &str, ext: &str, bytes: &[u8]) -> Option<PathBuf> {
-    use std::io::Write;
-    for k in 0..100 {
-        let name = match k {
-            0 => format!("{base}.{ext}"),
-            k => format!("{base}-{k}.{ext}"),
-        };
-        let path = dir.join(name);
-        let mut file = match crate::store::create_private(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(_) => return None,
-        };
-        if file.write_all(bytes).and_then(|()| file.sync_all()).is_ok() {
-            return Some(path);
-        }
-        drop(file);
-        // Ours: created by this call a moment ago.
-        let _ = std::fs::remove_file(&path);
-        return None;
-    }
-    None
-}
+pub use crate::files::write_new;
 
 /// The refusal of anything but a correction after the final report.
 pub fn closed_error(id: &str, closed: Instant, rules: &Rules) -> anyhow::Error {
@@ -162,14 +172,14 @@ fn no_incident(id: &str) -> anyhow::Error {
 
 /// Loads an incident as its entries say it is, with any damage to its row. An incident whose
 /// entries cannot be replayed is refused with what is wrong.
-pub fn load(ctx: &Ctx, tx: &Tx<'_>, id: &str) -> Result<(super::audit::Read, Option<Damage>)> {
+pub fn load(ctx: &Ctx, tx: &mut dyn Read, id: &str) -> Result<(Whole, Option<Damage>)> {
     let id = IncidentId::parse(id).map_err(refuse)?.to_string();
     let row = tx.incident(&id)?;
     let entries = tx.entries(&id)?;
     if row.is_none() && entries.is_empty() {
         return Err(no_incident(&id));
     }
-    match super::audit::read(ctx, tx, &id, row.as_ref(), entries)? {
+    match load::whole(ctx, tx, (id.clone(), row, entries))? {
         (Some(read), damage) => Ok((read, damage)),
         (None, damage) => {
             let m = damage.map(|d| d.to_string()).unwrap_or_default();
@@ -179,6 +189,13 @@ pub fn load(ctx: &Ctx, tx: &Tx<'_>, id: &str) -> Result<(super::audit::Read, Opt
             )))
         }
     }
+}
+
+/// Loads an incident in a read transaction of its own: what a writing command reads before it
+/// asks for more input. Damage to its row is said by [`append`], which rewrites the row.
+pub fn read(ctx: &Ctx, store: &mut Store, id: &str) -> Result<Whole> {
+    let mut tx = store.read()?;
+    Ok(load(ctx, &mut *tx, id)?.0)
 }
 
 pub fn new_entry(n: u32, at: Instant, stamp: &Stamp, body: Body) -> Entry {
@@ -195,16 +212,12 @@ pub fn new_entry(n: u32, at: Instant, stamp: &Stamp, body: Body) -> Entry {
     }
 }
 
-fn store(tx: &Tx<'_>, id: &str, e: &Entry) -> Result<Entry> {
-    tx.append(&NewEntry::of(id, e))
-}
-
 /// Appends an entry to incident `id` (and a reclassification if the severity changes).
 /// Reports need the incident open; an escalation may be recorded late for a closed incident
 /// (claimed no later than the final report, which `replay` checks), and so may a correction.
 pub fn append(
     ctx: &Ctx,
-    tx: &Tx<'_>,
+    tx: &mut dyn Write,
     id: &str,
     at: Instant,
     stamp: &Stamp,
@@ -212,8 +225,8 @@ pub fn append(
 ) -> Result<Recorded> {
     let (read, damage) = load(ctx, tx, id)?;
     // The row is rewritten from the entries below; say what it was.
-    super::audit::warn(damage.as_slice());
-    let super::audit::Read {
+    load::warn(damage.as_slice());
+    let Whole {
         id,
         rules,
         mut entries,
@@ -247,10 +260,11 @@ pub fn append(
             .ok_or_else(|| no_incident(&id))?;
         new.push(n + 1);
     }
-    for e in entries.iter_mut().filter(|e| new.contains(&e.n)) {
-        *e = store(tx, &id, e)?;
-    }
-    tx.put_incident(&Summary::of(&id, &after, &rules), None)?;
+    let from = entries.len() - new.len();
+    let stored = tx.append(&id, &entries[from..])?;
+    entries.truncate(from);
+    entries.extend(stored);
+    tx.update_incident(&Summary::of(&id, &after, &rules))?;
     Ok(Recorded {
         id,
         rules,
@@ -297,7 +311,7 @@ pub fn reclassification(
 /// Files a new incident under the current rules; `id` is given on import, allocated otherwise.
 pub fn file_new(
     ctx: &Ctx,
-    tx: &Tx<'_>,
+    tx: &mut dyn Write,
     at: Instant,
     stamp: &Stamp,
     body: Body,
@@ -329,15 +343,16 @@ pub fn file_new(
         )));
     }
     tx.store_rules(&rules.hash, &loaded.text, stamp.recorded)?;
-    tx.put_incident(
+    tx.insert_incident(
         &Summary::of(&id_text, &history, &rules),
-        Some((&IncidentId::day(id.date), id.number)),
+        &IncidentId::day(id.date),
+        id.number,
     )?;
-    let stored = store(tx, &id_text, &entries[0])?;
+    let stored = tx.append(&id_text, &entries)?;
     Ok(Recorded {
         id: id_text,
         rules,
-        entries: vec![stored],
+        entries: stored,
         history,
         before: None,
         new: vec![1],

@@ -69,8 +69,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     };
     let note = clean_text("--note", note).map_err(refuse)?;
     let mut store = Store::open(&ctx.db)?;
-    let read = store.read(|tx| Ok(record::load(ctx, tx, &a.id)?.0))?;
-    drop(store);
+    let read = record::read(ctx, &mut store, &a.id)?;
     let rules = &read.rules;
     let at = match &a.at {
         Some(t) => parse_when(t, ctx.now, rules.tz).map_err(refuse)?,
@@ -158,8 +157,8 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             "note": a.note, "at": a.at,
         }),
     };
-    let rec = record::write(ctx, &draft, |tx| {
-        let stamp = Stamp::of(ctx, &actor);
+    let rec = record::write(ctx, &mut store, &draft, |tx| {
+        let stamp = Stamp::of(ctx, &actor, tx)?;
         record::append(ctx, tx, &a.id, at, &stamp, body)
     })?;
     if format == Format::Json {

@@ -51,9 +51,9 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     }
     let mut store = Store::open(&ctx.db)?;
     let mut damage = store.damage().to_vec();
-    let (read, row_damage) = store.read(|tx| record::load(ctx, tx, &a.id))?;
+    let (read, row_damage) = record::load(ctx, &mut *store.read()?, &a.id)?;
     damage.extend(row_damage);
-    let super::audit::Read {
+    let super::load::Whole {
         id,
         rules,
         entries,
@@ -62,14 +62,11 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     } = read;
     // Deadlines are judged as of now, or as of the latest entry if it is claimed a little ahead
     // of this clock: the whole history is then what exists at that moment.
-    let latest = history
-        .entries
-        .iter()
-        .map(|e| e.at)
-        .max()
-        .unwrap_or(ctx.now)
-        .max(ctx.now);
-    let eval = evaluate_history(&history, &rules, latest);
+    let eval = evaluate_history(
+        &history,
+        &rules,
+        crate::engine::judged_at(ctx.now, &history),
+    );
     match format {
         Format::Json => {
             let v = rj::FullJson {
@@ -98,7 +95,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         _ => table_view(ctx, out, &summary, &entries, &history, &eval, &rules)?,
     }
     // What was shown comes from the entries; a damaged record is said, and is a problem.
-    super::audit::warn(&damage);
+    super::load::warn(&damage);
     Ok(if damage.is_empty() {
         Exit::Success
     } else {

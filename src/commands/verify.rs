@@ -15,31 +15,7 @@ use crate::context::Ctx;
 use crate::error::Exit;
 use crate::i18n::pick;
 use crate::msg;
-use crate::store::{Damage, ListFilter, Store, Tx};
-
-/// Every incident's row against a replay of its entries; rows without entries.
-fn audit_rows(ctx: &Ctx, tx: &Tx<'_>) -> Result<Vec<Damage>> {
-    let mut rows: std::collections::HashMap<String, crate::domain::summary::Summary> = tx
-        .list(&ListFilter::default())?
-        .into_iter()
-        .map(|r| (r.id.clone(), r))
-        .collect();
-    let mut damage = Vec::new();
-    tx.scan_incidents(|id, entries| {
-        let row = rows.remove(id);
-        let (_, d) = super::audit::read(ctx, tx, id, row.as_ref(), entries)?;
-        damage.extend(d);
-        Ok(())
-    })?;
-    let mut orphans: Vec<String> = rows.into_keys().collect();
-    orphans.sort();
-    damage.extend(
-        orphans
-            .into_iter()
-            .map(|incident| Damage::NoEntries { incident }),
-    );
-    Ok(damage)
-}
+use crate::store::Store;
 
 /// Check the database and the hash chain.
 #[derive(Debug, clap::Args)]
@@ -61,8 +37,10 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let mut report = store.verify(head.as_deref())?;
     // A sitrep file whose first migration never ran (a killed `init`) holds no tables yet.
     if store.version()? > 0 {
-        let rows = store.read(|tx| audit_rows(ctx, tx))?;
-        report.damage.extend(rows);
+        // Every incident's row against a replay of its entries, a page at a time; a row
+        // without entries and entries without a row are both named.
+        let mut tx = store.read()?;
+        super::load::each_whole(ctx, &mut *tx, &mut report.damage, |_| Ok(()))?;
     }
     report.damage.truncate(crate::store::MAX_DAMAGE);
     let damaged = !integrity_ok || !report.damage.is_empty();

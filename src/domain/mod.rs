@@ -4,6 +4,7 @@
 
 pub mod amount;
 pub mod id;
+pub mod loaded;
 pub mod model;
 pub mod replay;
 mod stored;

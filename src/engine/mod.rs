@@ -230,6 +230,13 @@ impl Evaluation {
     }
 }
 
+/// The moment a whole history is judged at when "now" is asked: now, or the latest claimed time
+/// if later (an entry may be claimed a few minutes ahead of this machine's clock), so that every
+/// entry exists at that moment.
+pub fn judged_at(now: Instant, h: &History) -> Instant {
+    h.entries.iter().map(|e| e.at).fold(now, Instant::max)
+}
+
 /// Evaluates an incident's raw entries at T. `Ok(None)` if it does not exist yet at T.
 pub fn evaluate(entries: &[Entry], rules: &Rules, at: Instant) -> Result<Option<Evaluation>, Msg> {
     Ok(replay(entries, rules, Some(at))?.map(|h| evaluate_history(&h, rules, at)))

@@ -232,3 +232,12 @@ pub fn minutes_cell(f: &Finding) -> String {
         (_, None) => String::new(),
     }
 }
+
+/// Counts of findings by kind, every kind said: `overdue 1, late 0, …`.
+pub fn counts_line(c: &crate::check::Counts) -> String {
+    c.by_kind
+        .iter()
+        .map(|(k, n)| format!("{} {n}", super::table::kind_text(*k)))
+        .collect::<Vec<_>>()
+        .join(pick(", ", "，"))
+}

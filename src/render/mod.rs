@@ -9,6 +9,7 @@
 //! - Data (titles, facts, rule labels) is shown as typed. Rule items are shown by label in
 //!   Chinese (`较大`) and by id beside the label in English (`larger (较大)`).
 
+pub mod check;
 pub mod csv;
 pub mod digest;
 pub mod digest_md;

@@ -32,7 +32,7 @@ use crate::error::{Exit, refuse};
 use crate::i18n::Msg;
 use crate::msg;
 use crate::rules::Rules;
-use crate::store::{NewEntry, Store, Tx};
+use crate::store::{Store, Write as StoreWrite};
 
 /// JSON Lines into the database.
 #[derive(Debug, clap::Args)]
@@ -57,8 +57,10 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let mut store = Store::open_or_create(&ctx.db)?;
     // One transaction of up to millions of rows: keep its pages in memory rather than spilling
     // them to the log mid-way.
-    store.reserve_cache(128 * 1024)?;
-    let (incidents, entries) = store.write(|tx| import(ctx, tx, reader))?;
+    store.prepare_bulk()?;
+    let mut tx = store.write()?;
+    let (incidents, entries) = import(ctx, &mut *tx, reader)?;
+    tx.commit()?;
     writeln!(
         out,
         "{}",
@@ -71,15 +73,13 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
 }
 
 /// Reads every line and writes every incident; any error rolls the whole import back.
-fn import(ctx: &Ctx, tx: &Tx<'_>, reader: impl BufRead) -> Result<(u64, u64)> {
+fn import(ctx: &Ctx, tx: &mut dyn StoreWrite, reader: impl BufRead) -> Result<(u64, u64)> {
     let mut incidents = 0u64;
     let mut entries = 0u64;
     let mut stored_rules: HashMap<String, Rc<Rules>> = HashMap::new();
     // Incidents that named rules this database does not have, pinned to the rules in force.
     let mut repinned = 0u64;
     let progress = ctx.stderr_tty;
-    // The chain's end, carried from one append to the next instead of queried each time.
-    let mut head = tx.head()?;
     let mut err = std::io::stderr();
     for (i, line) in reader.lines().enumerate() {
         let number = i + 1;
@@ -113,7 +113,7 @@ fn import(ctx: &Ctx, tx: &Tx<'_>, reader: impl BufRead) -> Result<(u64, u64)> {
         if !inc.rules.is_empty() && inc.rules != rules.hash {
             repinned += 1;
         }
-        entries += write_incident(tx, inc, &rules, &mut head).map_err(at_line)?;
+        entries += write_incident(tx, inc, &rules).map_err(at_line)?;
         incidents += 1;
         if progress && incidents % 1000 == 0 {
             let _ = write!(
@@ -153,10 +153,9 @@ fn import(ctx: &Ctx, tx: &Tx<'_>, reader: impl BufRead) -> Result<(u64, u64)> {
 
 /// Replays one incident and appends its entries; returns how many were written.
 fn write_incident(
-    tx: &Tx<'_>,
+    tx: &mut dyn StoreWrite,
     inc: parse::InIncident,
     rules: &Rc<Rules>,
-    head: &mut (i64, String),
 ) -> Result<u64, Msg> {
     let id = IncidentId::parse(&inc.id)?;
     let id_text = id.to_string();
@@ -218,13 +217,8 @@ fn write_incident(
     let h = replay(&entries, rules, None)?
         .ok_or_else(|| msg!("an incident without entries", "事件没有任何记录"))?;
     let day = IncidentId::day(id.date);
-    tx.put_incident(&Summary::of(&id_text, &h, rules), Some((&day, id.number)))
+    tx.insert_incident(&Summary::of(&id_text, &h, rules), &day, id.number)
         .map_err(storage)?;
-    for e in &entries {
-        let stored = tx
-            .append_after(head, &NewEntry::of(&id_text, e))
-            .map_err(storage)?;
-        *head = (head.0 + 1, stored.hash);
-    }
+    tx.append(&id_text, &entries).map_err(storage)?;
     Ok(entries.len() as u64)
 }

@@ -1,4 +1,4 @@
-//! Damage: what is wrong with a record, each kind named with the incident and entry it is in, in
+//! Damage: what is wrong with a record (found by the store's checks and by replays alike), each kind named with the incident and entry it is in, in
 //! words a supervisor can act on. `verify` finds every kind; the reading commands find the kinds
 //! that concern what they read (the schema, and an incident whose row disagrees with its entries
 //! or whose entries cannot be replayed).
@@ -211,3 +211,21 @@ impl fmt::Display for Damage {
         write!(f, "{m}")
     }
 }
+
+/// What `verify` found.
+#[derive(Debug, Clone)]
+pub struct VerifyReport {
+    pub entries: u64,
+    pub incidents: u64,
+    /// The hash of the last entry (the chain head).
+    pub head: String,
+    pub damage: Vec<Damage>,
+    /// Whether `--head`'s hash was found (None when not asked).
+    pub head_found: Option<bool>,
+    /// Entries whose recorded times are not this machine's: imported, or simulated.
+    pub imported: u64,
+    pub simulated: u64,
+}
+
+/// At most this many damages are listed; the first is what matters.
+pub const MAX_DAMAGE: usize = 50;

@@ -21,9 +21,29 @@
 /// sitrep's SQLite `application_id`: the bytes "SITR".
 pub const APPLICATION_ID: i32 = 0x5349_5452;
 
+/// One migration: SQL, or code for a change SQL alone cannot make (moving data between shapes).
+/// Both run inside the migrating transaction, with the `user_version` bump.
+#[derive(Clone, Copy)]
+pub enum Migration {
+    Sql(&'static str),
+    #[allow(dead_code)] // none yet: the shape for the first data migration
+    Code(fn(&rusqlite::Connection) -> rusqlite::Result<()>),
+}
+
+impl Migration {
+    /// Runs the migration on `conn` (inside the caller's transaction).
+    pub fn run(self, conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+        match self {
+            Migration::Sql(sql) => conn.execute_batch(sql),
+            Migration::Code(f) => f(conn),
+        }
+    }
+}
+
 /// The migrations, in order; `user_version` is how many have run.
-pub const MIGRATIONS: &[&str] = &[
-    r#"
+pub const MIGRATIONS: &[Migration] = &[
+    Migration::Sql(
+        r#"
 CREATE TABLE rules (
     hash TEXT PRIMARY KEY,
     text TEXT NOT NULL,
@@ -107,11 +127,13 @@ BEGIN
     SELECT RAISE(ABORT, 'sitrep: an incident''s id and rules cannot change');
 END;
 "#,
+    ),
     // 2: the projection follows the entries. A row changes only in the write that appends an
     // entry of its incident (that entry is the chain's last), and it says closed exactly when a
     // final report exists, so no UPDATE can hide an incident from `check` unless a trigger is
     // dropped or altered, which every command sees (the schema is compared in full).
-    r#"
+    Migration::Sql(
+        r#"
 CREATE TRIGGER incidents_follow_entries BEFORE UPDATE ON incidents
 WHEN (SELECT MAX(seq) FROM entries WHERE incident = NEW.id) IS NOT (SELECT MAX(seq) FROM entries)
   OR (NEW.closed IS NULL) = EXISTS (SELECT 1 FROM entries WHERE incident = NEW.id AND type = 'final')
@@ -119,6 +141,7 @@ BEGIN
     SELECT RAISE(ABORT, 'sitrep: an incident''s row follows its entries: it changes only with a new entry of that incident');
 END;
 "#,
+    ),
 ];
 
 /// The schema the first `version` migrations make, as `sqlite_master` holds it: (type, name,
@@ -126,8 +149,8 @@ END;
 /// text is exactly what SQLite stores, and no copy of it can drift from the migrations.
 pub fn expected(version: usize) -> rusqlite::Result<Vec<SchemaObject>> {
     let conn = rusqlite::Connection::open_in_memory()?;
-    for sql in MIGRATIONS.iter().take(version) {
-        conn.execute_batch(sql)?;
+    for m in MIGRATIONS.iter().take(version) {
+        m.run(&conn)?;
     }
     objects(&conn)
 }

@@ -16,32 +16,14 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::Connection;
 
-use super::chain::{Link, entry_hash};
-use super::damage::{Damage, SchemaProblem};
 use super::schema::{self, GENESIS};
+use crate::store::chain::{Link, entry_hash};
+use crate::store::{Damage, MAX_DAMAGE, SchemaProblem, VerifyReport};
 
 /// How far back an entry's recorded time may be from one ahead of it in the chain: writers
 /// read the clock when they hold the database, but clocks are stepped by a few seconds and a
 /// writer may have been suspended.
 pub const RECORDED_SLACK_SECS: i64 = 5 * 60;
-
-/// What `verify` found.
-#[derive(Debug, Clone)]
-pub struct VerifyReport {
-    pub entries: u64,
-    pub incidents: u64,
-    /// The hash of the last entry (the chain head).
-    pub head: String,
-    pub damage: Vec<Damage>,
-    /// Whether `--head`'s hash was found (None when not asked).
-    pub head_found: Option<bool>,
-    /// Entries whose recorded times are not this machine's: imported, or simulated.
-    pub imported: u64,
-    pub simulated: u64,
-}
-
-/// At most this many damages are listed; the first is what matters.
-pub const MAX_DAMAGE: usize = 50;
 
 /// How the schema of `conn` differs from the one sitrep's first `version` migrations make.
 /// The schema of the current version is compared by its digest first (every command opens the

@@ -5,7 +5,7 @@
 //! nothing is written to it and no `-wal` or `-shm` file appears beside it.
 
 use std::fmt;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -203,16 +203,7 @@ pub fn link_backup(tmp: &Path, dest: &Path) -> anyhow::Result<()> {
 }
 
 /// Creates a new, empty file readable and writable by its owner only; fails if it exists.
-pub fn create_private_file(path: &Path) -> std::io::Result<File> {
-    let mut o = OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(path)
-}
+pub use crate::files::create_private as create_private_file;
 
 /// A temporary path in the same directory as `path` (so a link or rename stays on one device).
 pub fn temp_beside(path: &Path) -> PathBuf {
@@ -251,11 +242,4 @@ pub fn remove_temp(tmp: &Path) {
         p.push(suffix);
         let _ = std::fs::remove_file(PathBuf::from(p));
     }
-}
-
-/// Whether an error is a failure to store (the database or the disk), as opposed to a refusal
-/// of the input: after such a failure what was typed is saved as a draft.
-pub fn is_storage_failure(e: &anyhow::Error) -> bool {
-    e.chain()
-        .any(|c| c.is::<rusqlite::Error>() || c.is::<std::io::Error>() || c.is::<StoreError>())
 }
