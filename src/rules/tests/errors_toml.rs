@@ -194,3 +194,73 @@ fn the_reader_s_errors_in_chinese() {
         ),
     ]);
 }
+
+#[test]
+fn an_error_at_a_table_header_names_that_table_not_the_one_above() {
+    check(&[
+        (
+            "an unknown top-level table",
+            Append("\n[calender]\nweekend = []\n"),
+            78,
+            2,
+            "calender",
+            "unknown field `calender`, expected one of `name`, `time_zone`",
+        ),
+        (
+            "an unknown report stage",
+            Replace("[reports.followup]", "[reports.folowup]"),
+            44,
+            10,
+            "reports.folowup",
+            "unknown field `folowup`, expected one of `initial`, `followup`, `final`",
+        ),
+        (
+            "a table written twice",
+            Append("\n[reports.initial]\nlabel = \"首报\"\n"),
+            78,
+            10,
+            "reports.initial",
+            "duplicate key",
+        ),
+    ]);
+}
+
+#[test]
+fn an_error_on_a_line_of_a_multi_line_list_names_the_list_s_key() {
+    let multi_line = "channels = [\n  \"phone\",\n  { id = \"written\", lable = \"书面\" },\n]";
+    check(&[
+        (
+            "an unknown key in a channel table",
+            Replace(
+                r#"channels = ["phone", { id = "written", label = "书面" }]"#,
+                multi_line,
+            ),
+            9,
+            3,
+            "channels",
+            "unknown field `lable`, expected `id` or `label`",
+        ),
+        (
+            "a number among the channels",
+            Replace(
+                r#"channels = ["phone", { id = "written", label = "书面" }]"#,
+                "channels = [\n  \"phone\",\n  5,\n]",
+            ),
+            9,
+            3,
+            "channels",
+            "invalid type: integer `5`, expected a channel id",
+        ),
+        (
+            "a number among a step's kinds",
+            Replace(
+                r#"kinds = ["fire", "flood"]"#,
+                "kinds = [\n  \"fire\",\n  3,\n]",
+            ),
+            63,
+            3,
+            "steps.kinds",
+            "invalid type: integer `3`, expected a string",
+        ),
+    ]);
+}
