@@ -264,3 +264,58 @@ fn an_error_on_a_line_of_a_multi_line_list_names_the_list_s_key() {
         ),
     ]);
 }
+
+#[test]
+fn a_missing_key_is_named_in_the_table_that_lacks_it() {
+    check(&[
+        (
+            "the time zone, at the start of the file",
+            Replace("time_zone = \"Asia/Shanghai\"\n", ""),
+            1,
+            1,
+            "time_zone",
+            "missing field `time_zone`",
+        ),
+        (
+            "a kind's id, at its header",
+            Replace(
+                "[[kinds]]\nid = \"flood\"\n",
+                "[[kinds]]\nlabel = \"洪水\"\n",
+            ),
+            30,
+            1,
+            "kinds.id",
+            "missing field `id`",
+        ),
+        (
+            "a step's id, at its header",
+            Replace("[[steps]]\nid = \"followup\"\n", "[[steps]]\n"),
+            63,
+            1,
+            "steps.id",
+            "missing field `id`",
+        ),
+        (
+            "a bound's within, at its header",
+            Replace(
+                "from = \"occurred\"\nwithin = \"60d\"\n",
+                "from = \"occurred\"\n",
+            ),
+            74,
+            1,
+            "steps.no_later_than.within",
+            "missing field `within`",
+        ),
+        (
+            "a channel table's id, at its brace",
+            Replace(
+                r#"{ id = "written", label = "书面" }"#,
+                r#"{ label = "书面" }"#,
+            ),
+            7,
+            22,
+            "channels.id",
+            "missing field `id`",
+        ),
+    ]);
+}
