@@ -404,15 +404,36 @@ impl Validator<'_> {
                     .map(|i| steps[*i].id.as_str())
                     .collect::<Vec<_>>()
                     .join(" → ");
-                let first = &raw[cycle[0]];
-                let at = first
-                    .from
-                    .as_ref()
-                    .map_or_else(|| first.id.span(), |f| f.span());
-                let id = &steps[cycle[0]].id;
+                // Point at the anchor of the first step that leads to the next one: its `from`,
+                // or the `no_later_than` bound whose `from` names the next step.
+                let (first, next) = (cycle[0], cycle[1]);
+                let leads =
+                    |a: &Anchor| matches!(a, Anchor::Step(i) | Anchor::Last(i) if *i == next);
+                let raw_first = &raw[first];
+                let bound = match &steps[first].clock {
+                    Clock::Once {
+                        from,
+                        no_later_than,
+                        ..
+                    } if !from.iter().any(leads) => {
+                        no_later_than.iter().position(|(a, _)| a.iter().any(leads))
+                    }
+                    _ => None,
+                };
+                let (at, k) = match bound {
+                    Some(n) => (raw_first.no_later_than[n].from.span(), "no_later_than.from"),
+                    None => (
+                        raw_first
+                            .from
+                            .as_ref()
+                            .map_or_else(|| raw_first.id.span(), |f| f.span()),
+                        "from",
+                    ),
+                };
+                let id = &steps[first].id;
                 return Err(self.loc.error(
                     at,
-                    format!("steps[{id}].from"),
+                    format!("steps[{id}].{k}"),
                     msg!(
                         "the clock starts form a cycle ({names}): no step in it could ever start",
                         "起算时点构成循环（{names}）：其中任何环节都无法起算"

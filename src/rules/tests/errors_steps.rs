@@ -359,6 +359,31 @@ fn clock_starts_that_wait_on_each_other_are_a_cycle() {
 }
 
 #[test]
+fn a_cycle_through_no_later_than_is_reported_at_that_bound() {
+    check(&[
+        (
+            "a bound from its own step",
+            Replace(r#"from = "occurred""#, r#"from = "step:final""#),
+            75,
+            8,
+            "steps[final].no_later_than.from",
+            "the clock starts form a cycle (final → final)",
+        ),
+        (
+            "a bound from a step that starts from this one",
+            Replace(
+                "within = \"15m\"\n",
+                "within = \"15m\"\nno_later_than = [{ from = \"step:tell-city\", within = \"1h\" }]\n",
+            ),
+            52,
+            27,
+            "steps[tell-chief].no_later_than.from",
+            "the clock starts form a cycle (tell-chief → tell-city → tell-chief)",
+        ),
+    ]);
+}
+
+#[test]
 fn step_errors_in_chinese() {
     check_zh(&[
         (
