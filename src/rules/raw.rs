@@ -134,7 +134,7 @@ impl<'de> Deserialize<'de> for OneOrMany {
             type Value = OneOrMany;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
-                    "an anchor (\"occurred\", \"known\" or \"step:<id>\") or a list of them",
+                    "an anchor (\"occurred\", \"known\", \"step:<id>\" or \"last:<id>\") or a list of them",
                 )
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrMany, E> {

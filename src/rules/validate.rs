@@ -80,6 +80,10 @@ fn toml_zh(m: &str) -> String {
                 "整数".to_owned()
             } else if t.starts_with("a sequence") || t.starts_with("sequence") {
                 "列表".to_owned()
+            } else if t.starts_with("an anchor") {
+                "起算时点（occurred、known、step:<环节标识> 或 last:<环节标识>）或其列表".to_owned()
+            } else if t.starts_with("a channel id") {
+                "报送方式标识（如 \"phone\"）或 { id = \"phone\", label = \"电话\" }".to_owned()
             } else if t.starts_with("a string") {
                 "字符串".to_owned()
             } else if t.starts_with("map") || t.starts_with("struct") {

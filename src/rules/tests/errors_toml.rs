@@ -319,3 +319,39 @@ fn a_missing_key_is_named_in_the_table_that_lacks_it() {
         ),
     ]);
 }
+
+#[test]
+fn a_wrong_type_for_an_anchor_or_a_channel_says_what_is_allowed_in_both_languages() {
+    let from = Replace(r#"from = "known""#, "from = 15");
+    let channel = Replace(r#"["phone","#, "[1,");
+    check(&[
+        (
+            "a number for from",
+            from,
+            50,
+            8,
+            "steps.from",
+            "invalid type: integer `15`, expected an anchor (\"occurred\", \"known\", \"step:<id>\" or \"last:<id>\") or a list of them",
+        ),
+        (
+            "a number for a channel",
+            channel,
+            7,
+            13,
+            "channels",
+            "invalid type: integer `1`, expected a channel id (\"phone\") or { id = \"phone\", label = \"电话\" }",
+        ),
+    ]);
+    check_zh(&[
+        (
+            "a number for from",
+            from,
+            "类型不符：应为起算时点（occurred、known、step:<环节标识> 或 last:<环节标识>）或其列表，实为整数",
+        ),
+        (
+            "a number for a channel",
+            channel,
+            "类型不符：应为报送方式标识（如 \"phone\"）或 { id = \"phone\", label = \"电话\" }，实为整数",
+        ),
+    ]);
+}
