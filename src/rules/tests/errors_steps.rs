@@ -264,7 +264,7 @@ fn an_anchor_must_be_a_clock_start_or_a_step_once_done() {
             "a step id without step:",
             Replace(r#""step:tell-chief"]"#, r#""tell-chief"]"#),
             57,
-            8,
+            21,
             "steps[tell-city].from",
             "unknown clock start `tell-chief`",
         ),
@@ -272,7 +272,7 @@ fn an_anchor_must_be_a_clock_start_or_a_step_once_done() {
             "step: naming no step",
             Replace(r#""step:tell-chief"]"#, r#""step:tell-chef"]"#),
             57,
-            8,
+            21,
             "steps[tell-city].from",
             "`step:tell-chef` names no step; the steps are: tell-chief, tell-city, followup, final",
         ),
@@ -291,6 +291,42 @@ fn an_anchor_must_be_a_clock_start_or_a_step_once_done() {
             8,
             "steps[final].from",
             "`step:followup` is a recurring step, which has no single completion to count from; use last:followup for the latest report",
+        ),
+    ]);
+}
+
+#[test]
+fn an_anchor_error_in_a_list_points_at_the_anchor() {
+    check(&[
+        (
+            "the second of a list over three lines",
+            Replace(
+                r#"from = ["occurred", "step:tell-chief"]"#,
+                "from = [\n  \"occurred\",\n  \"step:followup\",\n]",
+            ),
+            59,
+            3,
+            "steps[tell-city].from",
+            "`step:followup` is a recurring step",
+        ),
+        (
+            "an unknown word in a bound's list",
+            Replace(r#"from = "occurred""#, r#"from = ["known", "noticed"]"#),
+            75,
+            18,
+            "steps[final].no_later_than.from",
+            "unknown clock start `noticed`",
+        ),
+        (
+            "a cycle named second in a bound's list",
+            Replace(
+                r#"from = "occurred""#,
+                r#"from = ["occurred", "step:final"]"#,
+            ),
+            75,
+            21,
+            "steps[final].no_later_than.from",
+            "the clock starts form a cycle (final → final)",
         ),
     ]);
 }
@@ -340,7 +376,7 @@ fn clock_starts_that_wait_on_each_other_are_a_cycle() {
             "a step from itself",
             Replace(r#""step:tell-chief"]"#, r#""step:tell-city"]"#),
             57,
-            8,
+            21,
             "steps[tell-city].from",
             "the clock starts form a cycle (tell-city → tell-city): no step in it could ever start",
         ),
