@@ -144,8 +144,8 @@ impl Validator<'_> {
                     a,
                     key(k),
                     msg!(
-                        "an empty list of clock starts: name occurred, known or step:<id>",
-                        "起算时点列表为空：应写 occurred、known 或 step:<环节标识>"
+                        "an empty list of clock starts: name occurred, known, step:<id> or last:<id>",
+                        "起算时点列表为空：应写 occurred、known、step:<环节标识> 或 last:<环节标识>"
                     ),
                 );
             }

@@ -234,7 +234,7 @@ fn an_anchor_must_be_a_clock_start_or_a_step_once_done() {
             50,
             8,
             "steps[tell-chief].from",
-            "an empty list of clock starts: name occurred, known or step:<id>",
+            "an empty list of clock starts: name occurred, known, step:<id> or last:<id>",
         ),
         (
             "an empty no_later_than.from",
@@ -431,6 +431,11 @@ fn step_errors_in_chinese() {
             "a cycle",
             Replace(r#""step:tell-chief"]"#, r#""step:tell-city"]"#),
             "起算时点构成循环（tell-city → tell-city）",
+        ),
+        (
+            "an empty from",
+            Replace(r#"from = "known""#, "from = []"),
+            "起算时点列表为空：应写 occurred、known、step:<环节标识> 或 last:<环节标识>",
         ),
         (
             "business days without a calendar",
