@@ -74,10 +74,18 @@ impl Span {
             }
         };
         let n: u32 = num.parse().map_err(|_| {
-            msg!(
-                "`{text}` is not a duration: it needs a whole number before the unit, e.g. `15m`",
-                "“{text}”不是有效的时长：单位前应为整数，例如 `15m`"
-            )
+            if num.is_empty() {
+                msg!(
+                    "`{text}` is not a duration: it needs a whole number before the unit, e.g. `15m`",
+                    "“{text}”不是有效的时长：单位前应为整数，例如 `15m`"
+                )
+            } else {
+                let max = u32::MAX;
+                msg!(
+                    "`{text}` is too large a duration: the number can be at most {max}",
+                    "“{text}”过大：数字最大为 {max}"
+                )
+            }
         })?;
         if n == 0 {
             return Err(msg!(

@@ -39,6 +39,14 @@ fn a_duration_is_refused_for_its_unit_its_number_or_being_zero() {
             "`h` is not a duration: it needs a whole number before the unit",
         ),
         (
+            "a number too large",
+            Replace(r#"warning = "15m""#, r#"warning = "99999999999m""#),
+            3,
+            11,
+            "warning",
+            "`99999999999m` is too large a duration: the number can be at most 4294967295",
+        ),
+        (
             "a fraction",
             Replace(r#"warning = "15m""#, r#"warning = "1.5h""#),
             3,
@@ -246,6 +254,11 @@ fn top_level_errors_in_chinese() {
             "a unit spelt out",
             Replace(r#"warning = "15m""#, r#"warning = "15 minutes""#),
             "“15 minutes”不是有效的时长：应为整数加单位 m（分钟）",
+        ),
+        (
+            "a number too large",
+            Replace(r#"warning = "15m""#, r#"warning = "99999999999m""#),
+            "“99999999999m”过大：数字最大为 4294967295",
         ),
         (
             "a built-in figure",
