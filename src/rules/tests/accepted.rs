@@ -319,3 +319,21 @@ fn the_rules_are_named_and_hashed_by_their_text() {
     assert_eq!(r.figures, vec![named("exposed", "暴露")]);
     assert!(r.knows_figure("exposed"));
 }
+
+#[test]
+fn the_largest_durations_are_accepted_and_give_a_deadline() {
+    let r = ok(&apply(Replace(
+        r#"within = "15m""#,
+        r#"within = "4294967295h""#,
+    )));
+    let (_, within, _) = once(&r, "tell-chief");
+    assert_eq!(within, Span::new(u32::MAX, Unit::Hours));
+    let filed = crate::tz::resolve_strict(
+        r.tz,
+        NaiveDate::from_ymd_opt(2026, 3, 10)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .expect("valid"),
+    )
+    .expect("exists");
+    assert_eq!(within.after(filed, r.tz, &r.calendar), Span::latest());
+}

@@ -4,7 +4,8 @@
 //!
 //! Positions are counted by hand from the numbered lines of `BASE` (see `tests.rs`): the steps
 //! are `tell-chief` (lines 47-51), `tell-city` (53-61), `followup` (63-66) and `final` (68-76,
-//! with its `no_later_than` on 74-76). An anchor error points at the `from` value.
+//! with its `no_later_than` on 74-76). An anchor error points at the anchor: the `from`
+//! value, or the element of a list.
 
 use super::*;
 

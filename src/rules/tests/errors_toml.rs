@@ -4,7 +4,9 @@
 //!
 //! The reader points at what it read: an unknown key at the key, a wrong type at the value, a
 //! missing key at the table that lacks it, a duplicate at its second writing. The key is the
-//! table header above joined to the key on the line (`steps.withn`).
+//! table header above joined to the key on the line (`steps.withn`); on a header line, that
+//! header's table; on a line of a multi-line list, the list's key; for a missing key, the missing
+//! key in its table (`kinds.id`).
 
 use super::*;
 
