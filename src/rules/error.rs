@@ -73,7 +73,9 @@ impl<'a> Locator<'a> {
     }
 
     /// The key a TOML parse error points at: the table header above the offset, then the key on
-    /// the offset's line (`steps.within`), so serde's own errors name a key like ours do.
+    /// the offset's line (`steps.within`), so serde's own errors name a key like ours do. On a
+    /// header line the key is that header's table; on a line that continues a value written over
+    /// several lines (an element of a multi-line list), the key whose value it continues.
     pub fn key_at(&self, offset: usize) -> String {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let before = &self.text[..offset];
@@ -82,19 +84,24 @@ impl<'a> Locator<'a> {
             .find('\n')
             .map_or(self.text.len(), |i| offset + i);
         let line = &self.text[line_start..line_end];
-        let header = before[..line_start]
-            .lines()
-            .rev()
-            .map(str::trim)
-            .find(|l| l.starts_with('['))
-            .map(|h| h.trim_matches(|c| c == '[' || c == ']').trim().to_owned());
-        let trimmed = line.trim();
-        let own_key = if trimmed.starts_with('[') {
-            None
-        } else {
-            trimmed
-                .split_once('=')
-                .map(|(k, _)| k.trim().trim_matches('"').to_owned())
+        let above = self.text[..line_start].lines().rev();
+        let (header, own_key) = match header_of(line) {
+            Some(h) => (Some(h), None),
+            None => {
+                let mut own_key = assigned_key(line);
+                let continues = own_key.is_none() && continues_a_value(line);
+                let mut header = None;
+                for l in above {
+                    if let Some(h) = header_of(l) {
+                        header = Some(h);
+                        break;
+                    }
+                    if continues && own_key.is_none() {
+                        own_key = assigned_key(l);
+                    }
+                }
+                (header, own_key)
+            }
         };
         match (header, own_key) {
             (Some(h), Some(k)) => format!("{h}.{k}"),
@@ -103,6 +110,38 @@ impl<'a> Locator<'a> {
             (None, None) => "(document)".to_owned(),
         }
     }
+}
+
+/// The table a header line opens (`[reports.final]`, `[[steps]]`), if the line is a header.
+fn header_of(line: &str) -> Option<String> {
+    let l = line.trim_start();
+    let (name, rest) = match l.strip_prefix("[[") {
+        Some(r) => r.split_once("]]")?,
+        None => l.strip_prefix('[')?.split_once(']')?,
+    };
+    let rest = rest.trim_start();
+    let name = name.trim();
+    (is_key(name) && (rest.is_empty() || rest.starts_with('#'))).then(|| name.to_owned())
+}
+
+/// The key a `key = value` line assigns, if the line is one.
+fn assigned_key(line: &str) -> Option<String> {
+    let (k, _) = line.split_once('=')?;
+    let k = k.trim();
+    is_key(k).then(|| k.trim_matches('"').to_owned())
+}
+
+/// Whether a line that assigns no key starts with a value: a list's element or its end.
+fn continues_a_value(line: &str) -> bool {
+    line.trim_start()
+        .starts_with(|c: char| "{}[]\"',-+".contains(c) || c.is_ascii_digit())
+}
+
+/// Whether `k` is a key as written before `=` or inside a header: bare words, dotted or quoted.
+fn is_key(k: &str) -> bool {
+    !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_alphanumeric() || "_-.\" ".contains(c))
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -135,5 +174,18 @@ mod tests {
             "steps.withn"
         );
         assert_eq!(loc.key_at(0), "a");
+    }
+
+    #[test]
+    fn key_at_a_header_is_its_table_and_in_a_list_the_list_s_key() {
+        let text =
+            "[reports.initial] # first\nlabel = \"x\"\n[[steps]]\nkinds = [\n  [\"a\"],\n  3,\n]\n";
+        let loc = Locator::new(text, "r.toml");
+        let at = |s: &str| loc.key_at(text.find(s).expect("present"));
+        assert_eq!(at("[reports"), "reports.initial");
+        assert_eq!(at("[[steps]]"), "steps");
+        // A list inside the list is no header.
+        assert_eq!(at("[\"a\"]"), "steps.kinds");
+        assert_eq!(at("3,"), "steps.kinds");
     }
 }

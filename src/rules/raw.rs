@@ -4,6 +4,7 @@
 //! setting silently ignored. Nothing here is checked beyond its TOML type; `validate` does that.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -123,9 +124,10 @@ pub struct RawCalendar {
     pub day_ends: Option<S<String>>,
 }
 
-/// An anchor: one name, or a list whose latest event counts.
+/// An anchor: one name, or a list whose latest event counts; a list's names with where each is
+/// written (a lone name is the whole value).
 #[derive(Debug, Clone)]
-pub struct OneOrMany(pub Vec<String>);
+pub struct OneOrMany(pub Vec<(String, Option<Range<usize>>)>);
 
 impl<'de> Deserialize<'de> for OneOrMany {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -134,19 +136,20 @@ impl<'de> Deserialize<'de> for OneOrMany {
             type Value = OneOrMany;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
-                    "an anchor (\"occurred\", \"known\" or \"step:<id>\") or a list of them",
+                    "an anchor (\"occurred\", \"known\", \"step:<id>\" or \"last:<id>\") or a list of them",
                 )
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrMany, E> {
-                Ok(OneOrMany(vec![v.to_owned()]))
+                Ok(OneOrMany(vec![(v.to_owned(), None)]))
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
                 self,
                 mut seq: A,
             ) -> Result<OneOrMany, A::Error> {
                 let mut out = Vec::new();
-                while let Some(s) = seq.next_element::<String>()? {
-                    out.push(s);
+                while let Some(s) = seq.next_element::<S<String>>()? {
+                    let span = s.span();
+                    out.push((s.into_inner(), Some(span)));
                 }
                 Ok(OneOrMany(out))
             }

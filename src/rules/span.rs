@@ -74,10 +74,18 @@ impl Span {
             }
         };
         let n: u32 = num.parse().map_err(|_| {
-            msg!(
-                "`{text}` is not a duration: it needs a whole number before the unit, e.g. `15m`",
-                "“{text}”不是有效的时长：单位前应为整数，例如 `15m`"
-            )
+            if num.is_empty() {
+                msg!(
+                    "`{text}` is not a duration: it needs a whole number before the unit, e.g. `15m`",
+                    "“{text}”不是有效的时长：单位前应为整数，例如 `15m`"
+                )
+            } else {
+                let max = u32::MAX;
+                msg!(
+                    "`{text}` is too large a duration: the number can be at most {max}",
+                    "“{text}”过大：数字最大为 {max}"
+                )
+            }
         })?;
         if n == 0 {
             return Err(msg!(
@@ -93,17 +101,22 @@ impl Span {
         self.unit == Unit::BusinessDays
     }
 
-    /// The instant this span after `t`, in zone `tz`, by calendar `cal`.
+    /// The instant this span after `t`, in zone `tz`, by calendar `cal`; never later than
+    /// [`Span::latest`].
     pub fn after(self, t: DateTime<Utc>, tz: Tz, cal: &Calendar) -> DateTime<Utc> {
         let n = i64::from(self.n);
+        let latest = Span::latest();
+        // Past the end of chrono's range there is no deadline worth computing; saturate.
         let wall = |f: &dyn Fn(chrono::NaiveDateTime) -> Option<chrono::NaiveDateTime>| {
             let local = tz::local(tz, t);
-            // Past the end of chrono's range there is no deadline worth computing; saturate.
-            f(local).map_or(DateTime::<Utc>::MAX_UTC, |l| tz::resolve_lenient(tz, l))
+            f(local)
+                .filter(|l| *l <= latest.naive_utc())
+                .map_or(latest, |l| tz::resolve_lenient(tz, l))
         };
-        match self.unit {
-            Unit::Minutes => t + chrono::Duration::minutes(n),
-            Unit::Hours => t + chrono::Duration::hours(n),
+        let exact = |d: chrono::Duration| t.checked_add_signed(d).unwrap_or(latest);
+        let due = match self.unit {
+            Unit::Minutes => exact(chrono::Duration::minutes(n)),
+            Unit::Hours => exact(chrono::Duration::hours(n)),
             Unit::Days => wall(&|l| l.checked_add_days(Days::new(u64::from(self.n)))),
             Unit::Weeks => wall(&|l| l.checked_add_days(Days::new(7 * u64::from(self.n)))),
             Unit::Months => wall(&|l| l.checked_add_months(Months::new(self.n))),
@@ -111,7 +124,14 @@ impl Span {
                 let day = cal.nth_business_day_after(tz::local(tz, t).date(), self.n);
                 cal.end_of(day, tz)
             }
-        }
+        };
+        due.min(latest)
+    }
+
+    /// The latest deadline: two days short of the end of chrono's range, so that it has a local
+    /// time in every zone (offsets are within a day) and a span after it can be computed.
+    pub fn latest() -> DateTime<Utc> {
+        DateTime::<Utc>::MAX_UTC - chrono::Duration::days(2)
     }
 }
 
@@ -147,6 +167,43 @@ mod tests {
         assert_eq!(Span::parse("4bd"), Ok(Span::new(4, Unit::BusinessDays)));
         for bad in ["", "0m", "m", "15", "1.5h", "-1h", "15 minutes", "1y"] {
             assert!(Span::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn the_largest_spans_stop_at_a_deadline_every_zone_can_show() {
+        // `within = "4294967295h"` (or `d`) is a valid rules file; its deadline is past the end
+        // of chrono's range, and was an overflow (hours) or an instant with no local time.
+        let cal = Calendar::default();
+        let ny: Tz = "America/New_York".parse().expect("zone");
+        for tz in [sh(), ny, "Pacific/Kiritimati".parse().expect("zone")] {
+            let now = t(tz, 2026, 3, 10, 9, 0);
+            // Days that land on the last days chrono can represent, and beyond.
+            let to_end = (chrono::NaiveDate::MAX - now.date_naive()).num_days();
+            let near_end = u32::try_from(to_end - 1).expect("fits");
+            let units = [
+                Unit::Minutes,
+                Unit::Hours,
+                Unit::Days,
+                Unit::Weeks,
+                Unit::Months,
+            ];
+            let spans = units
+                .map(|u| Span::new(u32::MAX, u))
+                .into_iter()
+                .chain([Span::new(near_end, Unit::Days)]);
+            for span in spans {
+                let due = span.after(now, tz, &cal);
+                assert!(due > now && due <= Span::latest(), "{span} in {tz}");
+                // Shown in the zone, and a warning after it computed, without a panic.
+                let _ = (tz::short(tz, due), tz::rfc3339(tz, due));
+                let warned = Span::new(15, Unit::Minutes).after(due, tz, &cal);
+                assert!(warned >= due && warned <= Span::latest(), "{span} in {tz}");
+            }
+            assert_eq!(
+                Span::new(u32::MAX, Unit::Hours).after(now, tz, &cal),
+                Span::latest()
+            );
         }
     }
 

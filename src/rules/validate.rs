@@ -38,7 +38,18 @@ pub fn parse(text: &str, source: &str) -> R<Rules> {
         let span = e.span().unwrap_or(0..0);
         let m = e.message().to_owned();
         let zh = toml_zh(&m);
-        loc.error(span.clone(), loc.key_at(span.start), msg!("{m}", "{zh}"))
+        // A missing key is named in the table that lacks it; the reader points at that table
+        // (its header, or an inline table's brace), or at nothing when the file lacks it.
+        let missing = m
+            .strip_prefix("missing field `")
+            .and_then(|r| r.split_once('`'))
+            .map(|(k, _)| k);
+        let key = match missing {
+            Some(k) if span.is_empty() => k.to_owned(),
+            Some(k) => format!("{}.{k}", loc.key_at(span.start)),
+            None => loc.key_at(span.start),
+        };
+        loc.error(span, key, msg!("{m}", "{zh}"))
     })?;
     let hash = crate::sha::sha256_hex(text.as_bytes());
     Validator { loc: &loc }.rules(raw, hash, source)
@@ -69,6 +80,10 @@ fn toml_zh(m: &str) -> String {
                 "整数".to_owned()
             } else if t.starts_with("a sequence") || t.starts_with("sequence") {
                 "列表".to_owned()
+            } else if t.starts_with("an anchor") {
+                "起算时点（occurred、known、step:<环节标识> 或 last:<环节标识>）或其列表".to_owned()
+            } else if t.starts_with("a channel id") {
+                "报送方式标识（如 \"phone\"）或 { id = \"phone\", label = \"电话\" }".to_owned()
             } else if t.starts_with("a string") {
                 "字符串".to_owned()
             } else if t.starts_with("map") || t.starts_with("struct") {

@@ -2,6 +2,7 @@
 //! no clock start waits on itself.
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use super::raw::{OneOrMany, RawStep, S};
 use super::validate::{R, Validator};
@@ -143,13 +144,16 @@ impl Validator<'_> {
                     a,
                     key(k),
                     msg!(
-                        "an empty list of clock starts: name occurred, known or step:<id>",
-                        "起算时点列表为空：应写 occurred、known 或 step:<环节标识>"
+                        "an empty list of clock starts: name occurred, known, step:<id> or last:<id>",
+                        "起算时点列表为空：应写 occurred、known、step:<环节标识> 或 last:<环节标识>"
                     ),
                 );
             }
             list.iter()
-                .map(|name| self.anchor(a, name, ids, raw, &key(k)))
+                .map(|(name, at)| {
+                    let at = at.clone().unwrap_or_else(|| a.span());
+                    self.anchor(at, name, ids, raw, &key(k))
+                })
                 .collect()
         };
 
@@ -294,9 +298,10 @@ impl Validator<'_> {
         })
     }
 
+    /// The anchor `name`, written at `at` (the list element, or the whole value).
     fn anchor(
         &self,
-        at: &S<OneOrMany>,
+        at: Range<usize>,
         name: &str,
         ids: &[&str],
         raw: &[RawStep],
@@ -311,40 +316,40 @@ impl Validator<'_> {
             (Some(s), _) => (s, false),
             (None, Some(s)) => (s, true),
             (None, None) => {
-                return self.err(
+                return Err(self.loc.error(
                     at,
                     key,
                     msg!(
                         "unknown clock start `{name}`: use occurred, known, step:<id> (the first entry doing what that step asks) or last:<id> (the latest such entry)",
                         "未知的起算时点“{name}”：可用 occurred、known、step:<环节标识>（首次完成该环节之时）或 last:<环节标识>（最近一次完成该环节之时）"
                     ),
-                );
+                ));
             }
         };
         let Some(i) = ids.iter().position(|s| *s == step) else {
             let list = ids.join(", ");
-            return self.err(
+            return Err(self.loc.error(
                 at,
                 key,
                 msg!(
                     "`{name}` names no step; the steps are: {list}",
                     "“{name}”指向的环节不存在；现有环节：{list}"
                 ),
-            );
+            ));
         };
         if last {
             // The latest report of a recurring step is well defined (the latest follow-up).
             return Ok(Anchor::Last(i));
         }
         if raw[i].every.is_some() {
-            return self.err(
+            return Err(self.loc.error(
                 at,
                 key,
                 msg!(
                     "`{name}` is a recurring step, which has no single completion to count from; use last:{step} for the latest report",
                     "“{name}”是周期性环节，没有唯一的完成时点可供起算；如需以最近一次报告起算，请用 last:{step}"
                 ),
-            );
+            ));
         }
         Ok(Anchor::Step(i))
     }
@@ -404,15 +409,52 @@ impl Validator<'_> {
                     .map(|i| steps[*i].id.as_str())
                     .collect::<Vec<_>>()
                     .join(" → ");
-                let first = &raw[cycle[0]];
-                let at = first
-                    .from
-                    .as_ref()
-                    .map_or_else(|| first.id.span(), |f| f.span());
-                let id = &steps[cycle[0]].id;
+                // Point at the anchor of the first step that leads to the next one: its `from`,
+                // or the `no_later_than` bound whose `from` names the next step.
+                let (first, next) = (cycle[0], cycle[1]);
+                let leads =
+                    |a: &Anchor| matches!(a, Anchor::Step(i) | Anchor::Last(i) if *i == next);
+                let raw_first = &raw[first];
+                let bound = match &steps[first].clock {
+                    Clock::Once {
+                        from,
+                        no_later_than,
+                        ..
+                    } if !from.iter().any(leads) => {
+                        no_later_than.iter().position(|(a, _)| a.iter().any(leads))
+                    }
+                    _ => None,
+                };
+                // Where an anchor list names the next step: that element, or the whole value.
+                let next_id = steps[next].id.as_str();
+                let naming = |a: &S<OneOrMany>| {
+                    a.get_ref()
+                        .0
+                        .iter()
+                        .find(|(n, _)| {
+                            n.strip_prefix("step:").or_else(|| n.strip_prefix("last:"))
+                                == Some(next_id)
+                        })
+                        .and_then(|(_, at)| at.clone())
+                        .unwrap_or_else(|| a.span())
+                };
+                let (at, k) = match bound {
+                    Some(n) => (
+                        naming(&raw_first.no_later_than[n].from),
+                        "no_later_than.from",
+                    ),
+                    None => (
+                        raw_first
+                            .from
+                            .as_ref()
+                            .map_or_else(|| raw_first.id.span(), naming),
+                        "from",
+                    ),
+                };
+                let id = &steps[first].id;
                 return Err(self.loc.error(
                     at,
-                    format!("steps[{id}].from"),
+                    format!("steps[{id}].{k}"),
                     msg!(
                         "the clock starts form a cycle ({names}): no step in it could ever start",
                         "起算时点构成循环（{names}）：其中任何环节都无法起算"
