@@ -548,8 +548,8 @@ impl Validator<'_> {
                                     s,
                                     &key,
                                     msg!(
-                                        "a {st} report has no field `{v}`; it can require: {list}",
-                                        "{st} 报告没有“{v}”这一项；可要求：{list}"
+                                        "the {st} report has no field `{v}`; it can require: {list}",
+                                        "`{st}` 报告没有“{v}”这一项；可要求：{list}"
                                     ),
                                 )
                             },
