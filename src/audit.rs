@@ -7,11 +7,11 @@
 use crate::damage::Damage;
 use crate::domain::loaded::Loaded;
 use crate::domain::replay::{History, replay};
-use crate::domain::summary::Summary;
+use crate::domain::row::IncidentRow;
 
-/// The whole history of `l`, with the damage of its row if the row differs; or why there is no
-/// history to read.
-pub fn replay_whole(l: &Loaded) -> Result<(History, Option<Damage>), Damage> {
+/// The whole history of `l` and the row it makes, with the damage of the stored row if it
+/// differs; or why there is no history to read.
+pub fn replay_whole(l: &Loaded) -> Result<(History, IncidentRow, Option<Damage>), Damage> {
     let incident = l.id.clone();
     let history = match replay(&l.entries, &l.rules, None) {
         Ok(Some(h)) => h,
@@ -21,13 +21,13 @@ pub fn replay_whole(l: &Loaded) -> Result<(History, Option<Damage>), Damage> {
             return Err(Damage::Unreplayable { incident, message });
         }
     };
-    let summary = Summary::of(&l.id, &history, &l.rules);
-    let damage = compare(&l.id, l.row.as_ref(), &summary);
-    Ok((history, damage))
+    let row = IncidentRow::of(&l.id, &history, &l.rules);
+    let damage = compare(&l.id, l.row.as_ref(), &row);
+    Ok((history, row, damage))
 }
 
 /// How a row differs from what the entries say, if it does.
-pub fn compare(id: &str, row: Option<&Summary>, replayed: &Summary) -> Option<Damage> {
+pub fn compare(id: &str, row: Option<&IncidentRow>, replayed: &IncidentRow) -> Option<Damage> {
     let incident = id.to_owned();
     match row {
         None => Some(Damage::NoRow { incident }),

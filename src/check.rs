@@ -41,7 +41,7 @@ pub fn judge(
     let mut damaged = Vec::new();
     for l in loaded {
         let whole = match crate::audit::replay_whole(&l) {
-            Ok((history, damage)) => {
+            Ok((history, _, damage)) => {
                 damaged.extend(damage);
                 history
             }
@@ -50,9 +50,7 @@ pub fn judge(
                 continue;
             }
         };
-        // The whole history is the history as of T unless something is claimed after T.
-        let later = l.entries.iter().any(|e| e.at > at) || whole.entries.iter().any(|e| e.at > at);
-        let history = if later {
+        let history = if !whole.complete_at(&l.entries, at) {
             match replay(&l.entries, &l.rules, Some(at)) {
                 Ok(Some(h)) => h,
                 // Filed after T: it does not exist yet.

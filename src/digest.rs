@@ -25,8 +25,10 @@ use crate::damage::Damage;
 use crate::domain::loaded::Loaded;
 use crate::domain::model::{Body, Entry, Instant};
 use crate::domain::replay::{History, replay};
-use crate::domain::summary::Summary;
-use crate::engine::{Evaluation, Finding, SkipReason, StepStatus, evaluate_history, matches_duty};
+use crate::domain::row::IncidentRow;
+use crate::engine::{
+    Evaluation, Finding, SkipReason, evaluate_history, matches_duty, minutes_down,
+};
 use crate::i18n::Msg;
 use crate::rules::Rules;
 use crate::tz;
@@ -79,7 +81,7 @@ pub struct Item {
     pub id: String,
     pub rules: Rc<Rules>,
     /// As it stood at the end of the window.
-    pub summary: Summary,
+    pub row: IncidentRow,
     pub is_new: bool,
     pub closed_in_window: bool,
     pub open_at_end: bool,
@@ -146,7 +148,7 @@ pub fn build(window: Window, loaded: Vec<Loaded>, chain_head: String) -> (Digest
             Ok(Some((at_end, at_to))) => {
                 let item = item(window, &l, at_end, at_to);
                 if item.whole {
-                    damaged.extend(crate::audit::compare(&l.id, l.row.as_ref(), &item.summary));
+                    damaged.extend(crate::audit::compare(&l.id, l.row.as_ref(), &item.row));
                 }
                 items.push(item);
             }
@@ -229,13 +231,10 @@ fn item(window: Window, l: &Loaded, at_end: History, at_to: Option<History>) -> 
     let next_due = if open_at_end {
         eval.steps
             .iter()
-            .filter(|s| matches!(s.status, StepStatus::Pending | StepStatus::Overdue))
+            .filter(|s| s.is_owed())
             .filter_map(|s| s.due.map(|d| (s.step, d)))
             .min_by_key(|(_, d)| *d)
-            .map(|(i, d)| {
-                let secs = (d - window.to).num_seconds();
-                (rules.steps[i].id.clone(), d, secs.div_euclid(60))
-            })
+            .map(|(i, d)| (rules.steps[i].id.clone(), d, minutes_down(window.to, d)))
     } else {
         None
     };
@@ -244,7 +243,7 @@ fn item(window: Window, l: &Loaded, at_end: History, at_to: Option<History>) -> 
     Item {
         id: l.id.clone(),
         rules: Rc::clone(rules),
-        summary: Summary::of(&l.id, &at_end, rules),
+        row: IncidentRow::of(&l.id, &at_end, rules),
         is_new: window.contains(at_end.filed),
         closed_in_window,
         open_at_end,

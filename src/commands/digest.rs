@@ -8,12 +8,12 @@ use chrono::NaiveDate;
 
 use crate::cli::Format;
 use crate::context::Ctx;
-use crate::digest::{Digest, Window, build};
+use crate::digest::{Window, build};
 use crate::domain::when::parse_bound;
 use crate::error::{Exit, refuse, usage};
-use crate::i18n::{Label, in_lang, pick};
+use crate::i18n::in_lang;
 use crate::msg;
-use crate::render::{self, digest as rd, table};
+use crate::render::digest as rd;
 use crate::store::{Scope, Store};
 
 use super::load;
@@ -91,7 +91,11 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             })
         )?,
         Format::Csv => rd::write_csv(&digest, &rules, out, a.bom)?,
-        Format::Table => print_tables(ctx, &digest, &rules, out)?,
+        Format::Table => write!(
+            out,
+            "{}",
+            crate::render::digest_table::table(ctx.layout(), &digest, &rules)
+        )?,
     }
     load::warn(&damaged);
     Ok(if damaged.is_empty() {
@@ -124,111 +128,4 @@ fn window(ctx: &Ctx, a: &Args, rules: &crate::rules::Rules) -> Result<Window> {
         return Ok(Window { from, to });
     }
     Ok(Window::latest_complete_day(ctx.now, rules))
-}
-
-fn print_tables(
-    ctx: &Ctx,
-    d: &Digest,
-    rules: &crate::rules::Rules,
-    out: &mut dyn Write,
-) -> Result<()> {
-    let tz = rules.tz;
-    let layout = ctx.layout();
-    let (from, to) = (short(tz, d.window.from), short(tz, d.window.to));
-    writeln!(
-        out,
-        "{}",
-        msg!("Duty report {from} to {to}", "值班日报（{from} 至 {to}）")
-    )?;
-    let n_new = d.items.iter().filter(|i| i.is_new).count();
-    let n_closed = d.items.iter().filter(|i| i.closed_in_window).count();
-    let n_open = d.items.iter().filter(|i| i.open_at_end).count();
-    writeln!(
-        out,
-        "{}",
-        msg!(
-            "{n_new} new, {n_closed} closed, {n_open} open at the end",
-            "新增 {n_new} 起，终报 {n_closed} 起，期末处置中 {n_open} 起"
-        )
-    )?;
-    let mut t = table::new(
-        layout,
-        &[
-            Label::Id,
-            Label::Title,
-            Label::Severity,
-            Label::Status,
-            Label::NextDue,
-            Label::Findings,
-        ],
-    );
-    for i in d.items.iter().filter(|i| i.touched || i.open_at_end) {
-        let mut status = Vec::new();
-        if i.is_new {
-            status.push(pick("new", "新增"));
-        }
-        if i.closed_in_window {
-            status.push(pick("closed", "终报"));
-        } else if i.open_at_end {
-            status.push(Label::Open.text());
-        }
-        let status = status.join(pick(", ", "，"));
-        let next = i.next_due.as_ref().map_or_else(
-            || "-".to_owned(),
-            |(step, due, m)| {
-                let left = if *m >= 0 {
-                    render::due_in(*m)
-                } else {
-                    render::overdue_by(-m)
-                };
-                let step = render::step_by_id(&i.rules, step);
-                format!(
-                    "{step} {}{}{left}{}",
-                    short(i.rules.tz, *due),
-                    pick(" (", "（"),
-                    pick(")", "）")
-                )
-            },
-        );
-        let findings = i
-            .findings
-            .iter()
-            .map(|f| {
-                format!(
-                    "{} {}",
-                    table::kind_text(f.kind),
-                    render::finding::subject(f, &i.rules)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
-        t.add_row(vec![
-            table::cell(&i.id),
-            table::cell(&i.summary.title),
-            table::cell(render::severity(&i.rules, &i.summary.severity)),
-            table::cell(status),
-            table::cell(next),
-            table::cell(findings),
-        ]);
-    }
-    writeln!(out, "{t}")?;
-    let counts = rd::finding_counts(d);
-    let parts: Vec<String> = crate::engine::FindingKind::ALL
-        .iter()
-        .map(|k| {
-            format!(
-                "{} {}",
-                table::kind_text(*k),
-                counts.get(k).copied().unwrap_or(0)
-            )
-        })
-        .collect();
-    writeln!(
-        out,
-        "{}{}",
-        pick("Findings: ", "报送问题："),
-        parts.join(pick(", ", "，"))
-    )?;
-    writeln!(out, "{}", render::digest_md::head_line(d))?;
-    Ok(())
 }

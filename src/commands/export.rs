@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, _a: Args, out: &mut dyn Write) -> Result<Exit> {
         let at = crate::engine::judged_at(ctx.now, &read.history);
         let eval = evaluate_history(&read.history, &read.rules, at);
         let v = rj::FullJson {
-            s: &read.summary,
+            s: &read.row,
             entries: &read.entries,
             h: &read.history,
             eval: &eval,

@@ -8,11 +8,9 @@ use crate::cli::Format;
 use crate::context::Ctx;
 use crate::domain::when::parse_since;
 use crate::error::{Exit, refuse, usage};
-use crate::i18n::Label;
 use crate::msg;
-use crate::render::{self, csv as rcsv, json as rj, table};
+use crate::render::{self, csv as rcsv, json as rj};
 use crate::store::{ListFilter, Store};
-use crate::tz::short;
 
 /// List incidents.
 #[derive(Debug, clap::Args)]
@@ -103,38 +101,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             }
             w.flush()?;
         }
-        _ => {
-            let layout = ctx.layout();
-            let mut t = table::new(
-                layout,
-                &[
-                    Label::Id,
-                    Label::Severity,
-                    Label::Status,
-                    Label::Known,
-                    Label::Kind,
-                    Label::Title,
-                    Label::Unit,
-                ],
-            );
-            for r in &rows {
-                let status = if r.is_open() {
-                    Label::Open
-                } else {
-                    Label::ClosedStatus
-                };
-                t.add_row(vec![
-                    table::cell(&r.id),
-                    table::cell(render::severity(rules, &r.severity)),
-                    table::cell(status.text()),
-                    table::cell(short(tz, r.known)),
-                    table::cell(render::kind(rules, &r.kind)),
-                    table::cell(&r.title),
-                    table::cell(&r.unit),
-                ]);
-            }
-            writeln!(out, "{t}")?;
-        }
+        _ => write!(out, "{}", render::list::table(ctx.layout(), &rows, rules))?,
     }
     super::load::warn(&damaged);
     Ok(if damaged.is_empty() {

@@ -12,23 +12,21 @@ use crate::damage::Damage;
 use crate::domain::loaded::Loaded;
 use crate::domain::model::Entry;
 use crate::domain::replay::{History, pinned_rules};
-use crate::domain::summary::Summary;
+use crate::domain::row::IncidentRow;
 use crate::rules::Rules;
 use crate::store::{Read, Stored};
 
-/// An incident as its entries say it is.
+/// An incident read whole, as its entries say it is.
 #[derive(Debug)]
-pub struct Read_ {
+pub struct Whole {
     pub id: String,
     pub rules: Rc<Rules>,
     pub entries: Vec<Entry>,
     /// The whole history (every entry, every correction).
     pub history: History,
-    pub summary: Summary,
+    /// The row its entries make (not the row stored, which may differ: that is damage).
+    pub row: IncidentRow,
 }
-
-/// An incident read whole: its history from its entries, and the damage of its row if any.
-pub type Whole = Read_;
 
 /// The rules an incident's hashed initial report names, or why there are none to read it by.
 pub fn pinned(
@@ -98,19 +96,16 @@ pub fn whole(
         entries,
     };
     Ok(match crate::audit::replay_whole(&l) {
-        Ok((history, damage)) => {
-            let summary = Summary::of(&l.id, &history, &l.rules);
-            (
-                Some(Read_ {
-                    id: l.id,
-                    rules: l.rules,
-                    entries: l.entries,
-                    history,
-                    summary,
-                }),
-                damage,
-            )
-        }
+        Ok((history, row, damage)) => (
+            Some(Whole {
+                id: l.id,
+                rules: l.rules,
+                entries: l.entries,
+                history,
+                row,
+            }),
+            damage,
+        ),
         Err(d) => (None, Some(d)),
     })
 }

@@ -22,7 +22,7 @@ use crate::damage::Damage;
 use crate::domain::id::IncidentId;
 use crate::domain::model::{Body, Entry, Instant};
 use crate::domain::replay::{History, replay};
-use crate::domain::summary::Summary;
+use crate::domain::row::IncidentRow;
 use crate::error::{NotRecorded, refuse};
 use crate::msg;
 use crate::rules::{Rules, SevIdx};
@@ -264,7 +264,7 @@ pub fn append(
     let stored = tx.append(&id, &entries[from..])?;
     entries.truncate(from);
     entries.extend(stored);
-    tx.update_incident(&Summary::of(&id, &after, &rules))?;
+    tx.update_incident(&IncidentRow::of(&id, &after, &rules))?;
     Ok(Recorded {
         id,
         rules,
@@ -344,7 +344,7 @@ pub fn file_new(
     }
     tx.store_rules(&rules.hash, &loaded.text, stamp.recorded)?;
     tx.insert_incident(
-        &Summary::of(&id_text, &history, &rules),
+        &IncidentRow::of(&id_text, &history, &rules),
         &IncidentId::day(id.date),
         id.number,
     )?;

@@ -4,14 +4,14 @@
 use std::rc::Rc;
 
 use super::model::Entry;
-use super::summary::Summary;
+use super::row::IncidentRow;
 use crate::rules::Rules;
 
 /// An incident as read: its row (`None` where it is missing), its rules and its entries.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub id: String,
-    pub row: Option<Summary>,
+    pub row: Option<IncidentRow>,
     pub rules: Rc<Rules>,
     pub entries: Vec<Entry>,
 }

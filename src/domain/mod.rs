@@ -7,8 +7,8 @@ pub mod id;
 pub mod loaded;
 pub mod model;
 pub mod replay;
+pub mod row;
 mod stored;
-pub mod summary;
 pub mod text;
 pub mod when;
 

@@ -92,6 +92,13 @@ impl History {
             .map(|c| c.at)
     }
 
+    /// Whether this whole history (replayed from `entries` as of no moment) is also the history
+    /// as of `t`: nothing claimed after `t`, as typed or as corrected. Where it is, a judge at
+    /// `t` needs no second replay.
+    pub fn complete_at(&self, entries: &[Entry], t: Instant) -> bool {
+        entries.iter().all(|e| e.at <= t) && self.entries.iter().all(|e| e.at <= t)
+    }
+
     pub fn is_open(&self) -> bool {
         self.closed.is_none()
     }

@@ -65,6 +65,17 @@ pub struct StepEval {
 }
 
 impl StepEval {
+    /// Whether the step is still owed: pending or overdue (a recurring step is owed again after
+    /// each report, its next due time counting from the last), or skipped (a bypassed level
+    /// must still be told). What a write's outcome lists and what a digest's `next_due` picks
+    /// from.
+    pub fn is_owed(&self) -> bool {
+        matches!(
+            self.status,
+            StepStatus::Pending | StepStatus::Overdue | StepStatus::Skipped
+        )
+    }
+
     /// A step that does not apply to the incident (yet, or at all).
     pub fn not_applicable(step: usize) -> StepEval {
         StepEval {
@@ -265,13 +276,13 @@ pub fn evaluate_history(h: &History, rules: &Rules, at: Instant) -> Evaluation {
 }
 
 /// Whole minutes from `a` to `b`, rounded up (lateness is never understated).
-fn minutes_up(a: Instant, b: Instant) -> i64 {
+pub fn minutes_up(a: Instant, b: Instant) -> i64 {
     let s = (b - a).num_seconds();
     (s + 59).div_euclid(60)
 }
 
 /// Whole minutes from `a` to `b`, rounded down (time left is never overstated).
-fn minutes_down(a: Instant, b: Instant) -> i64 {
+pub fn minutes_down(a: Instant, b: Instant) -> i64 {
     (b - a).num_seconds().div_euclid(60)
 }
 

@@ -40,7 +40,7 @@ mod tests {
 /// language, times as `2026-03-11 14:05` (which spreadsheets read as dates), and each figure in
 /// a column of its own, so a column can be summed (empty where a figure was not reported).
 pub mod incident {
-    use crate::domain::summary::Summary;
+    use crate::domain::row::IncidentRow;
     use crate::i18n::{Label, pick};
     use crate::render;
     use crate::rules::Rules;
@@ -77,7 +77,7 @@ pub mod incident {
 
     /// The incident columns of one row: labels from the rules the incident is under, figure
     /// columns those of `columns` (the rules whose headers the file has).
-    pub fn cells(s: &Summary, rules: &Rules, columns: &Rules) -> Vec<String> {
+    pub fn cells(s: &IncidentRow, rules: &Rules, columns: &Rules) -> Vec<String> {
         let tz = rules.tz;
         let status = if s.is_open() {
             Label::Open

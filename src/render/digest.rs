@@ -1,8 +1,6 @@
 //! The digest for scripts: JSON and CSV (one row per incident touched, safe in spreadsheets).
 //! The Markdown a duty office sends is in `digest_md`; the terminal's tables in the command.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value, json};
 
 use super::csv as rcsv;
@@ -42,7 +40,7 @@ pub(super) fn escalations(d: &Digest) -> Vec<(&Item, &Entry, Option<bool>)> {
 pub(super) fn figure_sums(d: &Digest) -> Figures {
     let mut sums = Figures::new();
     for i in new_items(d) {
-        for (k, v) in &i.summary.figures {
+        for (k, v) in &i.row.figures {
             *sums.entry(k.clone()).or_insert(0) += v;
         }
     }
@@ -78,7 +76,7 @@ pub fn to_json<'a>(d: &'a Digest, rules: &'a Rules) -> impl serde::Serialize + '
         chain_head: &'a str,
     }
     let tz = rules.tz;
-    let incident = |i: &'a Item| rj::incident(&i.summary, i.rules.tz);
+    let incident = |i: &'a Item| rj::incident(&i.row, i.rules.tz);
     let entry = |i: &'a Item, e: &'a Entry| {
         let mut v = rj::entry(e, i.corrections_of(e.n), i.rules.tz);
         v.incident = Some(&i.id);
@@ -112,11 +110,11 @@ pub fn to_json<'a>(d: &'a Digest, rules: &'a Rules) -> impl serde::Serialize + '
         .collect();
     let by_severity = counts(
         rules.severities.iter().map(|s| s.id.as_str()),
-        new_items(d).map(|i| i.summary.severity.clone()),
+        new_items(d).map(|i| i.row.severity.clone()),
     );
     let by_kind = counts(
         rules.kinds.iter().map(|k| k.id.as_str()),
-        new_items(d).map(|i| i.summary.kind.clone()),
+        new_items(d).map(|i| i.row.kind.clone()),
     );
     let by_finding = counts(
         FindingKind::ALL.iter().map(|k| k.as_str()),
@@ -194,7 +192,7 @@ pub fn write_csv(
         |b: bool| pick(if b { "yes" } else { "no" }, if b { "是" } else { "否" }).to_owned();
     for i in d.items.iter().filter(|i| i.touched) {
         let r = &i.rules;
-        let mut row = rcsv::incident::cells(&i.summary, r, rules);
+        let mut row = rcsv::incident::cells(&i.row, r, rules);
         let late = i
             .escalations
             .iter()
@@ -227,13 +225,4 @@ pub fn write_csv(
     }
     w.flush()?;
     Ok(())
-}
-
-/// Counts by finding kind, for the terminal summary line.
-pub fn finding_counts(d: &Digest) -> BTreeMap<FindingKind, usize> {
-    let mut m = BTreeMap::new();
-    for f in d.items.iter().flat_map(|i| &i.findings) {
-        *m.entry(f.kind).or_insert(0) += 1;
-    }
-    m
 }

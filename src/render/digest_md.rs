@@ -69,7 +69,7 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
         );
         for i in new_items(d) {
             let r = &i.rules;
-            let s = &i.summary;
+            let s = &i.row;
             let _ = writeln!(
                 o,
                 "| {} | {} | {} | {} | {} | {} | {} |",
@@ -103,7 +103,7 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
             "- {} {} {}{}",
             short(r.tz, e.at),
             i.id,
-            cell(&i.summary.title),
+            cell(&i.row.title),
             pick(": ", "：")
         );
         match &e.body {
@@ -206,8 +206,8 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
             o,
             "- {} {} ({})",
             i.id,
-            cell(&i.summary.title),
-            cell(&super::severity(&i.rules, &i.summary.severity))
+            cell(&i.row.title),
+            cell(&super::severity(&i.rules, &i.row.severity))
         );
     }
     if !closed.is_empty() {
@@ -252,8 +252,8 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
                 o,
                 "| {} | {} | {} | {} | {} |",
                 i.id,
-                cell(&i.summary.title),
-                cell(&super::severity(&i.rules, &i.summary.severity)),
+                cell(&i.row.title),
+                cell(&super::severity(&i.rules, &i.row.severity)),
                 cell(&step),
                 left
             );

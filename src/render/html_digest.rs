@@ -7,11 +7,11 @@
 
 use std::fmt::Write as _;
 
-use super::digest::{figure_sums, finding_counts, new_items};
+use super::digest::{figure_sums, new_items};
 use super::html::{escape, findings, page};
-use super::{html_svg, table, timeline};
+use super::{html_svg, timeline};
+use crate::check::Counts;
 use crate::digest::{Digest, Item};
-use crate::engine::FindingKind;
 use crate::i18n::{Label, pick};
 use crate::rules::Rules;
 use crate::tz::short;
@@ -27,8 +27,9 @@ pub fn digest_page(d: &Digest, rules: &Rules) -> String {
     let n_new = new_items(d).count();
     let n_closed = d.items.iter().filter(|i| i.closed_in_window).count();
     let n_open = d.items.iter().filter(|i| i.open_at_end).count();
-    let counts = finding_counts(d);
-    let n_problems: usize = counts
+    let counts = Counts::of(d.items.iter().flat_map(|i| &i.findings));
+    let n_problems: u64 = counts
+        .by_kind
         .iter()
         .filter(|(k, _)| k.is_violation())
         .map(|(_, n)| n)
@@ -65,20 +66,15 @@ pub fn digest_page(d: &Digest, rules: &Rules) -> String {
             "figures",
         );
     }
-    let by_kind: Vec<String> = FindingKind::ALL
-        .iter()
-        .map(|k| {
-            format!(
-                "{} {}",
-                table::kind_text(*k),
-                counts.get(k).copied().unwrap_or(0)
-            )
-        })
-        .collect();
     row(
         &mut o,
         pick("reporting problems", "报送问题"),
-        format!("{n_problems} ({})", by_kind.join(pick(", ", "，"))),
+        format!(
+            "{n_problems}{}{}{}",
+            pick(" (", "（"),
+            super::finding::counts_line(&counts),
+            pick(")", "）")
+        ),
         "problems",
     );
     o.push_str("</table>\n");
@@ -97,7 +93,7 @@ pub fn digest_page(d: &Digest, rules: &Rules) -> String {
 
 fn incident(o: &mut String, d: &Digest, i: &Item, n: usize) {
     let r = &i.rules;
-    let s = &i.summary;
+    let s = &i.row;
     let _ = writeln!(
         o,
         "<section class=\"incident\" data-id=\"{}\">\n<h2>{} {}</h2>",

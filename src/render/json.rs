@@ -12,7 +12,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use super::finding::message;
 use crate::domain::model::{Body, Cause, Changes, Entry, Instant, Report};
 use crate::domain::replay::History;
-use crate::domain::summary::Summary;
+use crate::domain::row::IncidentRow;
 use crate::engine::{Evaluation, Finding, StepEval};
 use crate::rules::{Duty, Rules, Stage};
 use crate::tz::rfc3339;
@@ -55,12 +55,12 @@ pub struct IncidentExtra {
 
 /// `{"id","title","kind","severity","status","occurred","known","closed","location","unit","figures","rules"}`.
 pub struct IncidentJson<'a> {
-    pub s: &'a Summary,
+    pub s: &'a IncidentRow,
     pub tz: Tz,
     pub extra: IncidentExtra,
 }
 
-pub fn incident(s: &Summary, tz: Tz) -> IncidentJson<'_> {
+pub fn incident(s: &IncidentRow, tz: Tz) -> IncidentJson<'_> {
     IncidentJson {
         s,
         tz,
@@ -387,7 +387,7 @@ impl Serialize for FindingJson<'_> {
 /// An incident with its entries and steps: the shape of `show --format json` and of each
 /// `export` line.
 pub struct FullJson<'a> {
-    pub s: &'a Summary,
+    pub s: &'a IncidentRow,
     pub entries: &'a [Entry],
     pub h: &'a History,
     pub eval: &'a Evaluation,

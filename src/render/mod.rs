@@ -9,16 +9,29 @@
 //! - Data (titles, facts, rule labels) is shown as typed. Rule items are shown by label in
 //!   Chinese (`较大`) and by id beside the label in English (`larger (较大)`).
 
+/// `writeln!` into a `String`, which cannot fail: renderers build text and return it.
+macro_rules! outln {
+    ($out:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
+
 pub mod check;
 pub mod csv;
 pub mod digest;
 pub mod digest_md;
+pub mod digest_table;
 pub mod finding;
 pub mod html;
 mod html_digest;
 mod html_svg;
 pub mod json;
+pub mod list;
 pub mod markdown;
+pub mod outcome;
+pub mod rules;
+pub mod show;
 pub mod table;
 pub mod timeline;
 pub mod written;

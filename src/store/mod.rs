@@ -31,21 +31,21 @@ pub use query::{ListFilter, Scope};
 pub use sqlite::StoreError;
 
 use crate::domain::model::{Entry, Instant};
-use crate::domain::summary::Summary;
+use crate::domain::row::IncidentRow;
 
 /// An incident as a store holds it: its row (`None` where the row is missing), and its entries.
-pub type Stored = (String, Option<Summary>, Vec<Entry>);
+pub type Stored = (String, Option<IncidentRow>, Vec<Entry>);
 
 /// Reading, in one consistent snapshot.
 pub trait Read {
     /// An incident's row.
-    fn incident(&mut self, id: &str) -> Result<Option<Summary>>;
+    fn incident(&mut self, id: &str) -> Result<Option<IncidentRow>>;
     /// An incident's entries, in entry order.
     fn entries(&mut self, id: &str) -> Result<Vec<Entry>>;
     /// A rules text by its hash.
     fn rules_text(&mut self, hash: &str) -> Result<Option<String>>;
     /// Incidents for `list`, newest first.
-    fn list(&mut self, filter: &ListFilter) -> Result<Vec<Summary>>;
+    fn list(&mut self, filter: &ListFilter) -> Result<Vec<IncidentRow>>;
     /// The incidents of a scope with their entries, read by index in a few queries: its cost
     /// follows the scope, not the history.
     fn scope(&mut self, scope: Scope) -> Result<Vec<Stored>>;
@@ -70,9 +70,9 @@ pub trait Write: Read {
     /// two writers get the same one.
     fn next_number(&mut self, day: &str) -> Result<u32>;
     /// Adds the row of a new incident numbered `number` on `day`.
-    fn insert_incident(&mut self, row: &Summary, day: &str, number: u32) -> Result<()>;
+    fn insert_incident(&mut self, row: &IncidentRow, day: &str, number: u32) -> Result<()>;
     /// Rewrites an incident's row from its replayed entries.
-    fn update_incident(&mut self, row: &Summary) -> Result<()>;
+    fn update_incident(&mut self, row: &IncidentRow) -> Result<()>;
     /// Appends entries of `incident` to the end of the chain; returns them as stored (hashes).
     fn append(&mut self, incident: &str, entries: &[Entry]) -> Result<Vec<Entry>>;
     /// Makes everything written durable; without it, nothing was.

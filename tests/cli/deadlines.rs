@@ -252,3 +252,23 @@ fn a_change_of_class_says_when_its_deadlines_start() {
         "{out}"
     );
 }
+
+/// A follow-up is owed again after each one: what `update` prints lists the next follow-up,
+/// due a day after the one just made, not only the steps never done.
+#[test]
+fn after_a_follow_up_the_next_one_is_in_the_deadlines() {
+    let mut env = TestEnv::new();
+    let id = env.file(&[]);
+    env.at("2026-03-10T15:10:00+08:00");
+    let (code, v) = env.json(&["update", &id, "--progress", "泄漏已封堵"]);
+    assert_eq!(code, 0, "{v}");
+    let next = step(&v, "followup");
+    assert_eq!(next["due"], json!("2026-03-11T15:10:00+08:00"), "{v:#}");
+    assert_eq!(next["status"], json!("pending"));
+    let table = env.ok(&["update", &id, "--progress", "持续监测"]);
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("| followup "))
+        .unwrap_or_else(|| panic!("the next follow-up is listed:\n{table}"));
+    assert!(row.contains("2026-03-11 15:10"), "{row}");
+}

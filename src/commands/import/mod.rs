@@ -27,7 +27,7 @@ use crate::context::Ctx;
 use crate::domain::id::IncidentId;
 use crate::domain::model::{Body, Entry};
 use crate::domain::replay::replay;
-use crate::domain::summary::Summary;
+use crate::domain::row::IncidentRow;
 use crate::error::{Exit, refuse};
 use crate::i18n::Msg;
 use crate::msg;
@@ -217,7 +217,7 @@ fn write_incident(
     let h = replay(&entries, rules, None)?
         .ok_or_else(|| msg!("an incident without entries", "事件没有任何记录"))?;
     let day = IncidentId::day(id.date);
-    tx.insert_incident(&Summary::of(&id_text, &h, rules), &day, id.number)
+    tx.insert_incident(&IncidentRow::of(&id_text, &h, rules), &day, id.number)
         .map_err(storage)?;
     tx.append(&id_text, &entries).map_err(storage)?;
     Ok(entries.len() as u64)

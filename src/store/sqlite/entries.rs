@@ -133,7 +133,7 @@ pub(super) fn scope_entries_sql(scope: Scope) -> (String, i64, i64) {
 
 /// Collects rows ordered by incident, one group per incident.
 fn group(
-    rows: impl Iterator<Item = rusqlite::Result<Loaded>>,
+    rows: impl Iterator<Item = rusqlite::Result<ReadEntry>>,
     out: &mut Vec<(String, Vec<Entry>)>,
 ) -> Result<()> {
     for r in rows {
@@ -146,9 +146,9 @@ fn group(
     Ok(())
 }
 
-type Loaded = Result<(String, Entry)>;
+type ReadEntry = Result<(String, Entry)>;
 
-fn row_to_entry(r: &Row<'_>) -> rusqlite::Result<Loaded> {
+fn row_to_entry(r: &Row<'_>) -> rusqlite::Result<ReadEntry> {
     let n: u32 = r.get(0)?;
     let incident: String = r.get(9)?;
     let text: String = r.get(8)?;

@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::domain::model::Instant;
-use crate::domain::summary::Summary;
+use crate::domain::row::IncidentRow;
 use crate::msg;
 use crate::store::query::{ListFilter, Scope};
 use crate::tz::from_unix;
@@ -45,9 +45,9 @@ pub(super) fn incidents_sql(scope: Scope) -> (String, i64, i64) {
 const COLUMNS: &str = "id, title, kind, severity, occurred, known, filed, closed, location, unit, \
                        figures, rules, last_at";
 
-fn row(r: &Row<'_>) -> rusqlite::Result<Summary> {
+fn row(r: &Row<'_>) -> rusqlite::Result<IncidentRow> {
     let figures: String = r.get(10)?;
-    Ok(Summary {
+    Ok(IncidentRow {
         id: r.get(0)?,
         title: r.get(1)?,
         kind: r.get(2)?,
@@ -92,7 +92,7 @@ pub fn next_number(conn: &Connection, day: &str) -> Result<u32> {
 }
 
 /// Inserts the row of a new incident.
-pub fn insert(conn: &Connection, p: &Summary, day: &str, number: u32) -> Result<()> {
+pub fn insert(conn: &Connection, p: &IncidentRow, day: &str, number: u32) -> Result<()> {
     let figures = serde_json::to_string(&p.figures)?;
     conn.prepare_cached(&format!(
         "INSERT INTO incidents ({COLUMNS}, day, number) \
@@ -123,7 +123,7 @@ pub fn insert(conn: &Connection, p: &Summary, day: &str, number: u32) -> Result<
 }
 
 /// Rewrites the row of an incident.
-pub fn update(conn: &Connection, p: &Summary) -> Result<()> {
+pub fn update(conn: &Connection, p: &IncidentRow) -> Result<()> {
     let figures = serde_json::to_string(&p.figures)?;
     conn.prepare_cached(
         "UPDATE incidents SET title = ?2, kind = ?3, severity = ?4, occurred = ?5, \
@@ -148,7 +148,7 @@ pub fn update(conn: &Connection, p: &Summary) -> Result<()> {
 }
 
 /// One incident's row.
-pub fn get(conn: &Connection, id: &str) -> Result<Option<Summary>> {
+pub fn get(conn: &Connection, id: &str) -> Result<Option<IncidentRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM incidents WHERE id = ?1"))?
         .query_row([id], row)
@@ -156,7 +156,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<Summary>> {
 }
 
 /// Incidents for `list`, newest first.
-pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<Summary>> {
+pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<IncidentRow>> {
     let mut sql = format!("SELECT {COLUMNS} FROM incidents WHERE 1 = 1");
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     match f.open {
@@ -187,7 +187,7 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<Summary>> {
 }
 
 /// The rows of a scope's incidents (see [`Scope`]).
-pub fn of_scope(conn: &Connection, scope: Scope) -> Result<Vec<Summary>> {
+pub fn of_scope(conn: &Connection, scope: Scope) -> Result<Vec<IncidentRow>> {
     let (sql, a, b) = incidents_sql(scope);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([a, b], row)?;
@@ -195,7 +195,7 @@ pub fn of_scope(conn: &Connection, scope: Scope) -> Result<Vec<Summary>> {
 }
 
 /// The rows of `ids`.
-pub fn of_many(conn: &Connection, ids: &[String]) -> Result<Vec<Summary>> {
+pub fn of_many(conn: &Connection, ids: &[String]) -> Result<Vec<IncidentRow>> {
     let mut out = Vec::with_capacity(ids.len());
     for batch in ids.chunks(500) {
         let marks = vec!["?"; batch.len()].join(", ");

@@ -32,7 +32,7 @@ pub use guard::StoreError;
 use super::query::{ListFilter, Scope};
 use super::{Backend, Damage, Failure, Read, Stored, VerifyReport, Write};
 use crate::domain::model::{Entry, Instant};
-use crate::domain::summary::Summary;
+use crate::domain::row::IncidentRow;
 use crate::msg;
 
 /// How long a writer waits for another to finish before giving up.
@@ -227,7 +227,7 @@ struct Tx<'a> {
 }
 
 impl Read for Tx<'_> {
-    fn incident(&mut self, id: &str) -> Result<Option<Summary>> {
+    fn incident(&mut self, id: &str) -> Result<Option<IncidentRow>> {
         incidents::get(&self.tx, id)
     }
 
@@ -239,12 +239,12 @@ impl Read for Tx<'_> {
         incidents::rules_text(&self.tx, hash)
     }
 
-    fn list(&mut self, filter: &ListFilter) -> Result<Vec<Summary>> {
+    fn list(&mut self, filter: &ListFilter) -> Result<Vec<IncidentRow>> {
         incidents::list(&self.tx, filter)
     }
 
     fn scope(&mut self, scope: Scope) -> Result<Vec<Stored>> {
-        let mut rows: std::collections::HashMap<String, Summary> =
+        let mut rows: std::collections::HashMap<String, IncidentRow> =
             incidents::of_scope(&self.tx, scope)?
                 .into_iter()
                 .map(|r| (r.id.clone(), r))
@@ -263,7 +263,7 @@ impl Read for Tx<'_> {
 
     fn page(&mut self, after: Option<&str>, limit: usize) -> Result<Vec<Stored>> {
         let ids = incidents::ids_after(&self.tx, after, limit)?;
-        let mut rows: std::collections::HashMap<String, Summary> =
+        let mut rows: std::collections::HashMap<String, IncidentRow> =
             incidents::of_many(&self.tx, &ids)?
                 .into_iter()
                 .map(|r| (r.id.clone(), r))
@@ -302,11 +302,11 @@ impl Write for Tx<'_> {
         incidents::next_number(&self.tx, day)
     }
 
-    fn insert_incident(&mut self, row: &Summary, day: &str, number: u32) -> Result<()> {
+    fn insert_incident(&mut self, row: &IncidentRow, day: &str, number: u32) -> Result<()> {
         incidents::insert(&self.tx, row, day, number)
     }
 
-    fn update_incident(&mut self, row: &Summary) -> Result<()> {
+    fn update_incident(&mut self, row: &IncidentRow) -> Result<()> {
         incidents::update(&self.tx, row)
     }
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, NaiveDate};
 use sitrep::domain::id::IncidentId;
 use sitrep::domain::model::{Body, Entry, Escalation, Header, Instant, Report};
 use sitrep::domain::replay::replay;
-use sitrep::domain::summary::Summary;
+use sitrep::domain::row::IncidentRow;
 use sitrep::rules::{DEFAULT_TEXT, Rules};
 use sitrep::store::{ListFilter, Scope, Store};
 
@@ -140,8 +140,12 @@ fn file(store: &mut Store, number: u32, at: Instant, more: Vec<(Instant, Body)>)
     let h = replay(&entries, &r, None).expect("valid").expect("exists");
     let mut tx = store.write().expect("write");
     tx.store_rules(&r.hash, DEFAULT_TEXT, at).expect("rules");
-    tx.insert_incident(&Summary::of(&id, &h, &r), &IncidentId::day(date), number)
-        .expect("row");
+    tx.insert_incident(
+        &IncidentRow::of(&id, &h, &r),
+        &IncidentId::day(date),
+        number,
+    )
+    .expect("row");
     tx.append(&id, &entries).expect("entries");
     tx.commit().expect("commit");
     id
@@ -159,7 +163,8 @@ fn append(store: &mut Store, id: &str, more: Vec<(Instant, Body)>) {
     }
     let h = replay(&entries, &r, None).expect("valid").expect("exists");
     tx.append(id, &entries[from..]).expect("append");
-    tx.update_incident(&Summary::of(id, &h, &r)).expect("row");
+    tx.update_incident(&IncidentRow::of(id, &h, &r))
+        .expect("row");
     tx.commit().expect("commit");
 }
 
@@ -268,7 +273,7 @@ fn a_row_is_rewritten_with_its_entries(store: &mut Store) {
     assert_eq!((row.closed, row.last_at), (Some(m(30)), m(30)));
 }
 
-fn ids(stored: &[(String, Option<Summary>, Vec<Entry>)]) -> Vec<&str> {
+fn ids(stored: &[(String, Option<IncidentRow>, Vec<Entry>)]) -> Vec<&str> {
     let mut v: Vec<&str> = stored.iter().map(|s| s.0.as_str()).collect();
     v.sort_unstable();
     v

@@ -48,13 +48,20 @@ fn no_engine_is_named_outside_its_backend() {
     while let Some(dir) = stack.pop() {
         for e in std::fs::read_dir(&dir).expect("src") {
             let path = e.expect("entry").path();
-            let rel = path.strip_prefix(&root).expect("under src").to_string_lossy().into_owned();
+            let rel = path
+                .strip_prefix(&root)
+                .expect("under src")
+                .to_string_lossy()
+                .into_owned();
             if path.is_dir() {
                 stack.push(path);
                 continue;
             }
             let text = std::fs::read_to_string(&path).expect("source");
-            for (engine, home) in [("rusqlite", "store/sqlite"), ("postgres::", "store/postgres")] {
+            for (engine, home) in [
+                ("rusqlite", "store/sqlite"),
+                ("postgres::", "store/postgres"),
+            ] {
                 if text.contains(engine) && !rel.starts_with(home) {
                     offenders.push(format!("{rel} names {engine}"));
                 }

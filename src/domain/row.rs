@@ -6,7 +6,7 @@ use crate::rules::Rules;
 
 /// An incident's current state, summarized.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Summary {
+pub struct IncidentRow {
     pub id: String,
     pub title: String,
     pub kind: String,
@@ -24,10 +24,10 @@ pub struct Summary {
     pub last_at: Instant,
 }
 
-impl Summary {
+impl IncidentRow {
     /// The summary of a replayed history.
-    pub fn of(id: &str, h: &History, rules: &Rules) -> Summary {
-        Summary {
+    pub fn of(id: &str, h: &History, rules: &Rules) -> IncidentRow {
+        IncidentRow {
             id: id.to_owned(),
             title: h.header.title.clone(),
             kind: h.header.kind.clone(),
@@ -49,7 +49,7 @@ impl Summary {
     }
 
     /// The fields in which `self` (a stored row) differs from `replayed` (what its entries say).
-    pub fn differences(&self, replayed: &Summary) -> Vec<&'static str> {
+    pub fn differences(&self, replayed: &IncidentRow) -> Vec<&'static str> {
         let (a, b) = (self, replayed);
         [
             ("id", a.id == b.id),
