@@ -9,7 +9,8 @@
 //! - The `incidents` projection is rewritten from the replayed history in the same transaction.
 //! - If the database fails after the input was accepted (busy past the timeout, disk full, read
 //!   only), what was typed is saved to a draft file (mode 0600) and the error says the entry was
-//!   NOT recorded.
+//!   NOT recorded. Prompts that were cancelled save their answers through the same
+//!   [`save_draft`].
 
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -76,7 +77,7 @@ pub fn write<T>(ctx: &Ctx, draft: &Draft<'_>, f: impl FnOnce(&Tx<'_>) -> Result<
     let result = Store::open_or_create(&ctx.db).and_then(|mut store| store.write(f));
     result.map_err(|e| {
         if is_storage_failure(&e) {
-            let saved = save_draft(ctx, draft, &e);
+            let saved = save_draft(ctx, draft, &format!("{e:#}"));
             e.context(NotRecorded { draft: saved })
         } else {
             e
@@ -84,13 +85,15 @@ pub fn write<T>(ctx: &Ctx, draft: &Draft<'_>, f: impl FnOnce(&Tx<'_>) -> Result<
     })
 }
 
-/// Saves a draft; returns its path, or `None` if even that failed.
-fn save_draft(ctx: &Ctx, draft: &Draft<'_>, error: &anyhow::Error) -> Option<PathBuf> {
+/// Saves what was typed to a new draft file (mode 0600, never replacing a file), with `why` it
+/// was not recorded (the error, or that it was cancelled); returns its path, or `None` if even
+/// that failed.
+pub fn save_draft(ctx: &Ctx, draft: &Draft<'_>, why: &str) -> Option<PathBuf> {
     let value = serde_json::json!({
         "command": draft.command,
         "saved": tz::rfc3339(chrono_tz::UTC, ctx.now),
         "db": ctx.db.display().to_string(),
-        "error": format!("{error:#}"),
+        "error": why,
         "argv": ctx.argv,
         "fields": draft.fields,
     });
