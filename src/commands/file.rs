@@ -1,4 +1,10 @@
 //! `sitrep file`: a new incident with its initial report (首报): facts fast.
+//!
+//! On a terminal every field of a 首报 not given as a flag is asked for, each answer checked as
+//! it is typed (`ask`); elsewhere a missing required flag is named at once. Nothing typed is
+//! lost: a cancel, or a refusal after answers were typed, leaves a draft.
+
+mod ask;
 
 use std::io::Write;
 
@@ -6,15 +12,13 @@ use anyhow::Result;
 use serde_json::json;
 
 use super::deadlines;
-use super::input::{self, Ask, Need};
+use super::input::{self, prompt::Prompter};
 use super::record::{self, Draft, Stamp};
 use super::report::ReportFlags;
 use crate::context::Ctx;
-use crate::domain::model::{Body, Header};
-use crate::domain::text::{clean_line, clean_text};
-use crate::domain::when::{parse_past, parse_when};
+use crate::domain::model::Body;
+use crate::domain::when::parse_when;
 use crate::error::{Exit, refuse};
-use crate::msg;
 
 /// File a new incident with its initial report.
 #[derive(Debug, clap::Args)]
@@ -67,6 +71,19 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
     let actor = ctx.actor()?;
     let loaded = ctx.rules()?;
     let rules = &loaded.rules;
+    // What no question asks for is read before any question is asked.
+    let at = match &a.at {
+        Some(t) => parse_when(t, ctx.now, rules.tz).map_err(refuse)?,
+        None => ctx.now,
+    };
+    let severity = a
+        .severity
+        .as_deref()
+        .map(|s| rules.severity_id(s))
+        .transpose()
+        .map_err(refuse)?;
+    a.report.figures(rules)?;
+    a.report.cause()?;
     if a.edit {
         input::edit(
             ctx,
@@ -76,105 +93,41 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
             ],
         )?;
     }
-    let kinds = rules
-        .kinds
-        .iter()
-        .map(|k| (k.id.clone(), crate::render::item(&k.id, &k.label)))
-        .collect();
-    input::fill(
+    input::missing(
         ctx,
-        vec![
-            Need {
-                flag: "--title",
-                prompt: msg!("Title", "标题"),
-                ask: Ask::Text,
-                value: &mut a.title,
-            },
-            Need {
-                flag: "--kind",
-                prompt: msg!("Kind", "事件类型"),
-                ask: Ask::Choice(kinds),
-                value: &mut a.kind,
-            },
-            Need {
-                flag: "--occurred",
-                prompt: msg!(
-                    "Occurred (e.g. 14:05, yesterday 14:05, 30m ago)",
-                    "发生时间（如 14:05、昨天 14:05、30分钟前）"
-                ),
-                ask: Ask::Text,
-                value: &mut a.occurred,
-            },
-            Need {
-                flag: "--location",
-                prompt: msg!("Location", "地点"),
-                ask: Ask::Text,
-                value: &mut a.location,
-            },
-            Need {
-                flag: "--unit",
-                prompt: msg!("Reporting unit", "报告单位"),
-                ask: Ask::Text,
-                value: &mut a.unit,
-            },
-            Need {
-                flag: "--facts",
-                prompt: msg!("Facts", "基本情况"),
-                ask: Ask::Text,
-                value: &mut a.facts,
-            },
+        &[
+            ("--title", a.title.as_deref()),
+            ("--kind", a.kind.as_deref()),
+            ("--occurred", a.occurred.as_deref()),
+            ("--location", a.location.as_deref()),
+            ("--unit", a.unit.as_deref()),
+            ("--facts", a.facts.as_deref()),
         ],
     )?;
-    let tz = rules.tz;
-    let take = |v: &Option<String>| v.clone().unwrap_or_default();
-    let at = match &a.at {
-        Some(t) => parse_when(t, ctx.now, tz).map_err(refuse)?,
-        None => ctx.now,
+    let mut p = Prompter::new(ctx.interactive);
+    let (header, report) = match ask::first_report(ctx, rules, &mut a, at, &mut p) {
+        Ok(read) => read,
+        Err(stop) => return Err(p.stopped(ctx, stop, &draft(&a))),
     };
-    let past = |t: &str| -> Result<crate::domain::model::Instant> {
-        let (t, note) = parse_past(t, ctx.now, tz).map_err(refuse)?;
-        super::note(note.as_ref());
-        Ok(t)
-    };
-    let occurred = past(&take(&a.occurred))?;
-    let known = match &a.known {
-        Some(t) => past(t)?,
-        None => at,
-    };
-    let kind = rules.kind_id(&take(&a.kind)).map_err(refuse)?;
-    let severity = a
-        .severity
-        .as_deref()
-        .map(|s| rules.severity_id(s))
-        .transpose()
-        .map_err(refuse)?;
-    let facts = clean_text("--facts", &take(&a.facts)).map_err(refuse)?;
     let body = Body::Initial {
-        header: Header {
-            title: clean_line("--title", &take(&a.title)).map_err(refuse)?,
-            kind,
-            occurred,
-            known,
-            location: clean_line("--location", &take(&a.location)).map_err(refuse)?,
-            unit: clean_line("--unit", &take(&a.unit)).map_err(refuse)?,
-            source: a
-                .source
-                .as_deref()
-                .map(|t| clean_line("--source", t))
-                .transpose()
-                .map_err(refuse)?,
-            accident_unit: a
-                .accident_unit
-                .as_deref()
-                .map(|t| clean_text("--accident-unit", t))
-                .transpose()
-                .map_err(refuse)?,
-        },
-        report: a.report.report(facts, rules)?,
+        header,
+        report,
         severity,
         rules: rules.hash.clone(),
     };
-    let draft = Draft {
+    let draft = draft(&a);
+    let rec = record::write_creating(ctx, &draft, |tx| {
+        let stamp = Stamp::of(ctx, &actor, tx)?;
+        record::file_new(ctx, tx, at, &stamp, body, None)
+    })
+    .map_err(|e| p.unrecorded(ctx, e, &draft))?;
+    deadlines::print(ctx, format, &rec, at, out)?;
+    Ok(Exit::Success)
+}
+
+/// What was typed (as flags or answers), for a draft.
+fn draft(a: &Args) -> Draft<'static> {
+    Draft {
         command: "file",
         fields: json!({
             "title": a.title, "kind": a.kind, "occurred": a.occurred, "known": a.known,
@@ -182,11 +135,5 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
             "accident_unit": a.accident_unit, "facts": a.facts, "severity": a.severity,
             "at": a.at, "report": a.report.to_json(),
         }),
-    };
-    let rec = record::write_creating(ctx, &draft, |tx| {
-        let stamp = Stamp::of(ctx, &actor, tx)?;
-        record::file_new(ctx, tx, at, &stamp, body, None)
-    })?;
-    deadlines::print(ctx, format, &rec, at, out)?;
-    Ok(Exit::Success)
+    }
 }

@@ -9,7 +9,8 @@
 //! - The `incidents` projection is rewritten from the replayed history in the same transaction.
 //! - If the database fails after the input was accepted (busy past the timeout, disk full, read
 //!   only), what was typed is saved to a draft file (mode 0600) and the error says the entry was
-//!   NOT recorded.
+//!   NOT recorded. Prompts that were cancelled save their answers through the same
+//!   [`save_draft`].
 
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -113,20 +114,22 @@ pub fn write<T>(
 /// A store's failure with the draft of what was typed; any other error as it is.
 fn drafted(ctx: &Ctx, draft: &Draft<'_>, e: anyhow::Error) -> anyhow::Error {
     if crate::store::failure(&e).is_some() {
-        let saved = save_draft(ctx, draft, &e);
+        let saved = save_draft(ctx, draft, &format!("{e:#}"));
         e.context(NotRecorded { draft: saved })
     } else {
         e
     }
 }
 
-/// Saves a draft; returns its path, or `None` if even that failed.
-fn save_draft(ctx: &Ctx, draft: &Draft<'_>, error: &anyhow::Error) -> Option<PathBuf> {
+/// Saves what was typed to a new draft file (mode 0600, never replacing a file), with `why` it
+/// was not recorded (the error, or that it was cancelled); returns its path, or `None` if even
+/// that failed.
+pub fn save_draft(ctx: &Ctx, draft: &Draft<'_>, why: &str) -> Option<PathBuf> {
     let value = serde_json::json!({
         "command": draft.command,
         "saved": tz::rfc3339(chrono_tz::UTC, ctx.now),
         "db": ctx.db.to_string(),
-        "error": format!("{error:#}"),
+        "error": why,
         "argv": ctx.argv,
         "fields": draft.fields,
     });

@@ -304,17 +304,27 @@ fn no_such_entry(target: u32, by: u32) -> Msg {
 }
 
 fn check_header(h: &Header, filed: Instant, rules: &Rules) -> Result<(), Msg> {
-    let z = rules.tz;
     rules.known_kind(&h.kind)?;
-    if h.known < h.occurred {
-        let (k, o) = (tz::short(z, h.known), tz::short(z, h.occurred));
+    check_initial_times(h.occurred, h.known, filed, rules.tz)
+}
+
+/// The times of an initial report in order: it occurred, then the office knew of it, then it
+/// was reported (`filed`, the report's claimed time).
+pub fn check_initial_times(
+    occurred: Instant,
+    known: Instant,
+    filed: Instant,
+    z: chrono_tz::Tz,
+) -> Result<(), Msg> {
+    if known < occurred {
+        let (k, o) = (tz::short(z, known), tz::short(z, occurred));
         return Err(msg!(
             "the known time {k} is before the occurred time {o}: the office cannot learn of an incident before it happens; check both times",
             "获知时间 {k} 早于发生时间 {o}：不可能在事件发生前获知，请核对两个时间"
         ));
     }
-    if filed < h.known {
-        let (k, f) = (tz::short(z, h.known), tz::short(z, filed));
+    if filed < known {
+        let (k, f) = (tz::short(z, known), tz::short(z, filed));
         return Err(msg!(
             "the initial report's time {f} is before the known time {k}: nothing can be reported before it is known; give --known no later than --at",
             "首报时间 {f} 早于获知时间 {k}：获知之前无法报告；--known 不应晚于 --at"

@@ -15,6 +15,7 @@ mod hardship;
 mod help_zh;
 mod html;
 mod officer;
+mod pty;
 mod regimes;
 mod reliability;
 mod review;
