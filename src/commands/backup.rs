@@ -19,7 +19,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
-    let mut store = Store::open(&ctx.db)?;
+    let mut store = Store::open_to_read(&ctx.db)?;
     store.backup(&a.path)?;
     writeln!(out, "{}", a.path.display())?;
     Ok(Exit::Success)

@@ -62,7 +62,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     if a.all {
         closed_after = Instant::MIN_UTC;
     }
-    let mut store = Store::open(&ctx.db)?;
+    let mut store = Store::open_to_read(&ctx.db)?;
     let mut damaged = store.damage().to_vec();
     let loaded = {
         let mut tx = store.read()?;

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::deadlines;
 use super::record::{self, Draft, Stamp};
-use super::report::ReportFlags;
+use super::report_flags::ReportFlags;
 use crate::context::Ctx;
 use crate::domain::model::{Body, Cause, Changes};
 use crate::domain::text::{clean_line, clean_text};

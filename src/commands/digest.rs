@@ -55,7 +55,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     }
     let rules = Rc::clone(&ctx.rules()?.rules);
     let window = window(ctx, &a, &rules)?;
-    let mut store = Store::open(&ctx.db)?;
+    let mut store = Store::open_to_read(&ctx.db)?;
     let mut damaged = store.damage().to_vec();
     let (loaded, head) = {
         let mut tx = store.read()?;

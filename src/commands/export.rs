@@ -22,7 +22,7 @@ use super::load;
 pub struct Args {}
 
 pub fn run(ctx: &Ctx, _a: Args, out: &mut dyn Write) -> Result<Exit> {
-    let mut store = Store::open(&ctx.db)?;
+    let mut store = Store::open_to_read(&ctx.db)?;
     let mut damaged = store.damage().to_vec();
     let mut tx = store.read()?;
     // An incident that cannot be replayed has no shape to export: it is named instead.

@@ -14,7 +14,7 @@ use serde_json::json;
 use super::deadlines;
 use super::input::{self, prompt::Prompter};
 use super::record::{self, Draft, Stamp};
-use super::report::ReportFlags;
+use super::report_flags::ReportFlags;
 use crate::context::Ctx;
 use crate::domain::model::Body;
 use crate::domain::when::parse_when;

@@ -80,7 +80,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         kind,
         limit: a.limit,
     };
-    let mut store = Store::open(&ctx.db)?;
+    let mut store = Store::open_to_read(&ctx.db)?;
     // Selected and shown from the rows, by index: the guard trigger keeps each row in step with
     // its entries (it changes only with them), and a schema that is not sitrep's is said. The
     // commands that judge (`check`, `digest`, `show`, `verify`) replay the entries themselves.

@@ -27,7 +27,8 @@ mod deadlines;
 mod input;
 mod load;
 mod record;
-mod report;
+mod report_flags;
+mod reporting;
 
 use std::io::Write;
 

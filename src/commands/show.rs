@@ -47,7 +47,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             "--report 用于选择书面报告：请与 --format markdown 或 --format html 同用"
         )));
     }
-    let mut store = Store::open(&ctx.db)?;
+    let mut store = Store::open_to_read(&ctx.db)?;
     let mut damage = store.damage().to_vec();
     let (read, row_damage) = record::load(ctx, &mut *store.read()?, &a.id)?;
     damage.extend(row_damage);

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::report::ReportFlags;
+use super::report_flags::ReportFlags;
 use crate::context::Ctx;
 use crate::error::Exit;
 use crate::rules::Stage;
@@ -35,7 +35,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
-    super::close::report(
+    super::reporting::report(
         ctx,
         Stage::Followup,
         &a.id,

@@ -117,6 +117,14 @@ impl Store {
         }
     }
 
+    /// Opens an existing store for a reading command: its schema read as it is, never migrated,
+    /// so reading never writes.
+    pub fn open_to_read(at: &Location) -> Result<Store> {
+        match at {
+            Location::File(p) => Ok(Store::of(sqlite::SqliteStore::open_to_read(p)?)),
+        }
+    }
+
     /// Opens a store, creating it if it does not exist (writing commands).
     pub fn open_or_create(at: &Location) -> Result<Store> {
         match at {

@@ -252,7 +252,8 @@ fn crash_kill_loop_keeps_every_acknowledged_entry() {
                     v.assert().success();
                 }
             }
-            // An existing sitrep file at schema 0, migrated by the first command to open it.
+            // An existing sitrep file at schema 0, migrated by the first writer to open it
+            // (readers read a schema as it is and never migrate).
             5 => {
                 migrations += 1;
                 let path = env.path(&format!("old-{round}.db"));
@@ -262,7 +263,7 @@ fn crash_kill_loop_keeps_every_acknowledged_entry() {
                         .expect("id");
                     c.pragma_update(None, "journal_mode", "WAL").expect("wal");
                 }
-                let mut c = env.std_cmd(&["list"]);
+                let mut c = env.std_cmd(&["init"]);
                 c.env("SITREP_DB", &path);
                 let (done, _) = kill_after(c, delay);
                 killed += usize::from(!done);

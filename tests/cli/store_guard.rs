@@ -131,3 +131,64 @@ fn a_newer_version_is_refused_and_left_untouched() {
         "was written by a newer sitrep (schema 99; this sitrep knows up to 2)",
     );
 }
+
+/// A file of an older schema is read as it is by the reading commands and brought up to date
+/// only by a writer: reading never writes.
+#[test]
+fn readers_read_an_older_schema_as_it_is_and_only_a_writer_migrates() {
+    let env = TestEnv::new();
+    let id = env.file(&[]);
+    let version = || -> i64 {
+        Connection::open(&env.db)
+            .expect("opens")
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("version")
+    };
+    {
+        // Schema 1: what the first migration made, before the projection's guard.
+        let c = Connection::open(&env.db).expect("opens");
+        c.execute_batch("DROP TRIGGER incidents_follow_entries; PRAGMA user_version = 1;")
+            .expect("back to schema 1");
+    }
+    let bytes = std::fs::read(&env.db).expect("read");
+    for args in [
+        vec!["list"],
+        vec!["show", id.as_str()],
+        vec!["check"],
+        vec!["digest", "--date", "2026-03-10"],
+        vec!["export"],
+    ] {
+        let r = env.run(&args);
+        assert!(r.code == 0 || r.code == 3, "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("damaged"), "{args:?}: {}", r.stderr);
+    }
+    assert_eq!(version(), 1, "a reader migrated");
+    assert_eq!(
+        std::fs::read(&env.db).expect("read"),
+        bytes,
+        "a reader wrote"
+    );
+    env.ok(&["escalate", &id, "--level", "city"]);
+    assert_eq!(version(), 2, "the writer migrates");
+    env.ok(&["verify"]);
+}
+
+/// sitrep's file without any schema (its creation did not finish) is named as such by a
+/// reader, which leaves it as it was; `init` finishes it.
+#[test]
+fn a_reader_says_an_unfinished_file_needs_init() {
+    let env = TestEnv::new();
+    {
+        let c = Connection::open(&env.db).expect("creates");
+        c.pragma_update(None, "application_id", 0x5349_5452)
+            .expect("id");
+    }
+    let bytes = std::fs::read(&env.db).expect("read");
+    let r = env.run(&["list"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("holds no record yet"), "{}", r.stderr);
+    assert!(r.stderr.contains("sitrep init"), "{}", r.stderr);
+    assert_eq!(std::fs::read(&env.db).expect("read"), bytes);
+    env.ok(&["init"]);
+    assert_eq!(env.ok(&["list", "--format", "json"]).trim(), "[]");
+}

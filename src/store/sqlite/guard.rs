@@ -36,6 +36,10 @@ pub enum StoreError {
         version: i64,
         latest: i64,
     },
+    /// sitrep's file with no schema yet: a reader finds nothing to read in it.
+    Unfinished {
+        path: PathBuf,
+    },
 }
 
 impl fmt::Display for StoreError {
@@ -89,6 +93,13 @@ impl fmt::Display for StoreError {
                 msg!(
                     "{p} was written by a newer sitrep (schema {version}; this sitrep knows up to {latest}); it was left untouched: upgrade sitrep to use it",
                     "{p} 由更新版本的 sitrep 写入（结构版本 {version}，本版本最高支持 {latest}），未作改动：请升级 sitrep 后再使用"
+                )
+            }
+            StoreError::Unfinished { path } => {
+                let p = path.display();
+                msg!(
+                    "{p} is sitrep's file but holds no record yet (its creation did not finish); reading left it untouched: run `sitrep init` to finish it",
+                    "{p} 是 sitrep 的文件，但尚无任何记录（创建未完成），读取时未作改动：请运行 `sitrep init` 完成创建"
                 )
             }
         };

@@ -55,8 +55,20 @@ impl SqliteStore {
         SqliteStore::open(path)
     }
 
-    /// Opens an existing database; a missing file is an error that says how to make one.
+    /// Opens an existing database to write it, bringing its schema up to date; a missing file
+    /// is an error that says how to make one.
     pub fn open(path: &Path) -> Result<SqliteStore> {
+        SqliteStore::open_with(path, true)
+    }
+
+    /// Opens an existing database for a reading command: as [`SqliteStore::open`], but the
+    /// schema is read as it is, never migrated (every migration keeps the record readable at
+    /// the versions before it), so reading never writes.
+    pub fn open_to_read(path: &Path) -> Result<SqliteStore> {
+        SqliteStore::open_with(path, false)
+    }
+
+    fn open_with(path: &Path, migrate: bool) -> Result<SqliteStore> {
         guard::check_file(path)?;
         let conn = open_connection(path).with_context(|| {
             let p = path.display();
@@ -68,9 +80,35 @@ impl SqliteStore {
             path: path.to_owned(),
             damage: Vec::new(),
         };
-        store.migrate()?;
-        store.damage = verify::schema_damage(&store.conn, schema::MIGRATIONS.len())?;
+        if migrate {
+            store.migrate()?;
+        } else {
+            store.refuse_newer()?;
+        }
+        let version = version(&store.conn)?;
+        if version == 0 {
+            return Err(StoreError::Unfinished {
+                path: path.to_owned(),
+            }
+            .into());
+        }
+        store.damage = verify::schema_damage(&store.conn, version)?;
         Ok(store)
+    }
+
+    /// A file written by a newer sitrep is refused: what its schema means is not known here.
+    fn refuse_newer(&self) -> Result<()> {
+        let version = version(&self.conn)? as i64;
+        let latest = schema::MIGRATIONS.len() as i64;
+        if version > latest {
+            return Err(StoreError::Newer {
+                path: self.path.clone(),
+                version,
+                latest,
+            }
+            .into());
+        }
+        Ok(())
     }
 
     /// A new, empty database in memory (the storage suite's second backend).
@@ -123,16 +161,9 @@ impl SqliteStore {
     }
 
     fn migrate(&mut self) -> Result<()> {
+        self.refuse_newer()?;
         let version = version(&self.conn)? as i64;
         let latest = schema::MIGRATIONS.len() as i64;
-        if version > latest {
-            return Err(StoreError::Newer {
-                path: self.path.clone(),
-                version,
-                latest,
-            }
-            .into());
-        }
         if version == latest {
             return Ok(());
         }
