@@ -30,47 +30,56 @@ pub struct Judged {
     pub findings: Vec<Finding>,
 }
 
-/// Judges every incident of `loaded` as of `at`, leaving out those closed (as of `at`) before
-/// `closed_after`.
-pub fn judge(
-    loaded: Vec<Loaded>,
+/// Judging as of `at`, one incident at a time (so what is held is one incident's entries and
+/// the findings, not the history), leaving out those closed (as of `at`) before `closed_after`.
+#[derive(Debug)]
+pub struct Judge {
     at: Instant,
     closed_after: Instant,
-) -> (Vec<Judged>, Vec<Damage>) {
-    let mut out = Vec::with_capacity(loaded.len());
-    let mut damaged = Vec::new();
-    for l in loaded {
+    judged: Vec<Judged>,
+    damaged: Vec<Damage>,
+}
+
+impl Judge {
+    pub fn new(at: Instant, closed_after: Instant) -> Judge {
+        Judge {
+            at,
+            closed_after,
+            judged: Vec::new(),
+            damaged: Vec::new(),
+        }
+    }
+
+    /// Judges an incident.
+    pub fn add(&mut self, l: Loaded) {
+        let at = self.at;
         let whole = match crate::audit::replay_whole(&l) {
             Ok((history, _, damage)) => {
-                damaged.extend(damage);
+                self.damaged.extend(damage);
                 history
             }
-            Err(d) => {
-                damaged.push(d);
-                continue;
-            }
+            Err(d) => return self.damaged.push(d),
         };
-        let history = if !whole.complete_at(&l.entries, at) {
+        let history = if whole.complete_at(&l.entries, at) {
+            whole
+        } else {
             match replay(&l.entries, &l.rules, Some(at)) {
                 Ok(Some(h)) => h,
                 // Filed after T: it does not exist yet.
-                Ok(None) => continue,
+                Ok(None) => return,
                 Err(m) => {
-                    damaged.push(Damage::Unreplayable {
+                    return self.damaged.push(Damage::Unreplayable {
                         incident: l.id.clone(),
                         message: m.to_string(),
                     });
-                    continue;
                 }
             }
-        } else {
-            whole
         };
-        if history.closed.is_some_and(|c| c < closed_after) {
-            continue;
+        if history.closed.is_some_and(|c| c < self.closed_after) {
+            return;
         }
         let eval = evaluate_history(&history, &l.rules, at);
-        out.push(Judged {
+        self.judged.push(Judged {
             id: l.id,
             title: history.header.title.clone(),
             filed: history.filed,
@@ -78,8 +87,13 @@ pub fn judge(
             findings: eval.findings,
         });
     }
-    out.sort_by(|a, b| (a.filed, &a.id).cmp(&(b.filed, &b.id)));
-    (out, damaged)
+
+    /// The incidents judged, oldest first as they were filed, and the damage met.
+    pub fn finish(mut self) -> (Vec<Judged>, Vec<Damage>) {
+        self.judged
+            .sort_by(|a, b| (a.filed, &a.id).cmp(&(b.filed, &b.id)));
+        (self.judged, self.damaged)
+    }
 }
 
 /// How many findings of each kind, every kind present, and `unreviewed`: the violations no

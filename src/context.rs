@@ -155,6 +155,16 @@ impl Ctx {
 
     /// The rules stored under `hash`, or `None` when there are none whose text has that hash.
     pub fn try_pinned(&self, tx: &mut dyn Read, hash: &str) -> Result<Option<Rc<Rules>>> {
+        self.try_pinned_by(hash, &mut |h| tx.rules_text(h))
+    }
+
+    /// As [`Ctx::try_pinned`], the text looked up by `text_of` (from texts read beforehand,
+    /// where no query may run).
+    pub fn try_pinned_by(
+        &self,
+        hash: &str,
+        text_of: &mut dyn FnMut(&str) -> Result<Option<String>>,
+    ) -> Result<Option<Rc<Rules>>> {
         if let Some(r) = self.rules_cache.pinned.borrow().get(hash) {
             return Ok(Some(Rc::clone(r)));
         }
@@ -166,7 +176,7 @@ impl Ctx {
         {
             Some(l) => Rc::clone(&l.rules),
             None => {
-                let Some(text) = tx.rules_text(hash)? else {
+                let Some(text) = text_of(hash)? else {
                     return Ok(None);
                 };
                 let short = &hash[..hash.len().min(12)];

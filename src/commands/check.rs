@@ -64,13 +64,13 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     }
     let mut store = Store::open_to_read(&ctx.db)?;
     let mut damaged = store.damage().to_vec();
-    let loaded = {
+    let mut judge = crate::check::Judge::new(at, closed_after);
+    {
         let mut tx = store.read()?;
-        let stored = tx.scope(Scope::Check { at, closed_after })?;
-        load::many(ctx, &mut *tx, stored)?
-    };
-    damaged.extend(loaded.1);
-    let (mut judged, row_damage) = crate::check::judge(loaded.0, at, closed_after);
+        let scope = Scope::Check { at, closed_after };
+        load::each_in_scope(ctx, &mut *tx, scope, &mut damaged, |l| judge.add(l))?;
+    }
+    let (mut judged, row_damage) = judge.finish();
     damaged.extend(row_damage);
     if a.quiet || a.unreviewed {
         // A reviewed finding has been looked into: cron mails only what is new.

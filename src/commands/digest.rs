@@ -59,12 +59,12 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let mut damaged = store.damage().to_vec();
     let (loaded, head) = {
         let mut tx = store.read()?;
-        let stored = tx.scope(Scope::Window {
+        let scope = Scope::Window {
             from: window.from,
             to: window.to,
-        })?;
-        let (loaded, unpinned) = load::many(ctx, &mut *tx, stored)?;
-        damaged.extend(unpinned);
+        };
+        let mut loaded = Vec::new();
+        load::each_in_scope(ctx, &mut *tx, scope, &mut damaged, |l| loaded.push(l))?;
         (loaded, tx.head_before(window.to)?)
     };
     let (digest, found) = build(window, loaded, head);

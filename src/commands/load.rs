@@ -1,8 +1,10 @@
 //! Reading incidents from the store for the commands: each under the rules its hashed initial
 //! report names, replayed and compared with its row (`crate::audit`), with damage named rather
-//! than hidden. The loading of `check`'s and `digest`'s scopes, `show`'s incident, and every
-//! incident a page at a time for `export` and `verify`.
+//! than hidden. `check`'s and `digest`'s scopes one incident at a time as they are read, an
+//! incident whole (`show` and the writers), and every incident a page at a time for `export`
+//! and `verify`.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use anyhow::Result;
@@ -14,7 +16,7 @@ use crate::domain::model::Entry;
 use crate::domain::replay::{History, pinned_rules};
 use crate::domain::row::IncidentRow;
 use crate::rules::Rules;
-use crate::store::{Read, Stored};
+use crate::store::{Read, Scope, Stored};
 
 /// An incident read whole, as its entries say it is.
 #[derive(Debug)]
@@ -28,12 +30,13 @@ pub struct Whole {
     pub row: IncidentRow,
 }
 
-/// The rules an incident's hashed initial report names, or why there are none to read it by.
-pub fn pinned(
+/// The rules an incident's hashed initial report names (its stored text looked up by
+/// `text_of`), or why there are none to read it by.
+fn pinned_by(
     ctx: &Ctx,
-    tx: &mut dyn Read,
     id: &str,
     entries: &[Entry],
+    text_of: &mut dyn FnMut(&str) -> Result<Option<String>>,
 ) -> Result<Result<Rc<Rules>, Damage>> {
     let incident = id.to_owned();
     let Some(hash) = pinned_rules(entries).map(str::to_owned) else {
@@ -50,23 +53,27 @@ pub fn pinned(
             }
         }));
     };
-    Ok(match ctx.try_pinned(tx, &hash)? {
+    Ok(match ctx.try_pinned_by(&hash, text_of)? {
         Some(rules) => Ok(rules),
         None => Err(Damage::RulesMissing { incident, hash }),
     })
 }
 
-/// Stored incidents with their rules, for judging; those that cannot be read are named.
-pub fn many(
+/// The incidents of `scope`, each with its rules, handed to `f` one at a time as the store reads
+/// them; those without rules to read them by are added to `damage`. The stored rules texts are
+/// read first, so nothing is queried while the scope is read.
+pub fn each_in_scope(
     ctx: &Ctx,
     tx: &mut dyn Read,
-    stored: Vec<Stored>,
-) -> Result<(Vec<Loaded>, Vec<Damage>)> {
-    let mut loaded = Vec::with_capacity(stored.len());
-    let mut damage = Vec::new();
-    for (id, row, entries) in stored {
-        match pinned(ctx, tx, &id, &entries)? {
-            Ok(rules) => loaded.push(Loaded {
+    scope: Scope,
+    damage: &mut Vec<Damage>,
+    mut f: impl FnMut(Loaded),
+) -> Result<()> {
+    let texts: HashMap<String, String> = tx.rules_texts()?.into_iter().collect();
+    let mut text_of = |h: &str| Ok(texts.get(h).cloned());
+    tx.scope(scope, &mut |(id, row, entries)| {
+        match pinned_by(ctx, &id, &entries, &mut text_of)? {
+            Ok(rules) => f(Loaded {
                 id,
                 row,
                 rules,
@@ -74,8 +81,8 @@ pub fn many(
             }),
             Err(d) => damage.push(d),
         }
-    }
-    Ok((loaded, damage))
+        Ok(())
+    })
 }
 
 /// One stored incident read whole: `Ok((None, damage))` when it cannot be read,
@@ -83,9 +90,18 @@ pub fn many(
 pub fn whole(
     ctx: &Ctx,
     tx: &mut dyn Read,
-    (id, row, entries): Stored,
+    stored: Stored,
 ) -> Result<(Option<Whole>, Option<Damage>)> {
-    let rules = match pinned(ctx, tx, &id, &entries)? {
+    whole_by(ctx, stored, &mut |h| tx.rules_text(h))
+}
+
+/// As [`whole`], the stored rules text looked up by `text_of`.
+fn whole_by(
+    ctx: &Ctx,
+    (id, row, entries): Stored,
+    text_of: &mut dyn FnMut(&str) -> Result<Option<String>>,
+) -> Result<(Option<Whole>, Option<Damage>)> {
+    let rules = match pinned_by(ctx, &id, &entries, text_of)? {
         Ok(r) => r,
         Err(d) => return Ok((None, Some(d))),
     };
@@ -129,27 +145,22 @@ pub fn warn(damage: &[Damage]) {
     }
 }
 
-/// Every stored incident, a page at a time, read whole, handed to `f` (no query stays open
-/// while `f` runs).
+/// Every stored incident, read whole, handed to `f` one at a time as the store reads it; those
+/// that cannot be read, and rows that differ, are added to `damage`.
 pub fn each_whole(
     ctx: &Ctx,
     tx: &mut dyn Read,
     damage: &mut Vec<Damage>,
     mut f: impl FnMut(Whole) -> Result<()>,
 ) -> Result<()> {
-    let mut after: Option<String> = None;
-    loop {
-        let page = tx.page(after.as_deref(), 500)?;
-        let Some(last) = page.last().map(|s| s.0.clone()) else {
-            return Ok(());
-        };
-        for stored in page {
-            let (w, d) = whole(ctx, tx, stored)?;
-            damage.extend(d);
-            if let Some(w) = w {
-                f(w)?;
-            }
+    let texts: HashMap<String, String> = tx.rules_texts()?.into_iter().collect();
+    let mut text_of = |h: &str| Ok(texts.get(h).cloned());
+    tx.all(&mut |stored| {
+        let (w, d) = whole_by(ctx, stored, &mut text_of)?;
+        damage.extend(d);
+        match w {
+            Some(w) => f(w),
+            None => Ok(()),
         }
-        after = Some(last);
-    }
+    })
 }

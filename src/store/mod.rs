@@ -9,8 +9,9 @@
 //!   cannot change under it; it owns the chain (position, previous hash, hash) and the numbering
 //!   of incidents within an office and day, and it commits only by [`Write::commit`]: dropped,
 //!   it rolls back.
-//! - Reads collect or page: no method hands out a cursor, so a caller never runs a second query
-//!   while a first one is open (PostgreSQL's client cannot).
+//! - Reads collect, or hand what they read to a function that has no transaction: no method
+//!   hands out a cursor, and no caller runs a second query while a first is open (PostgreSQL's
+//!   client cannot). The rules texts an incident needs are read beforehand.
 //! - Failures are classified by the store ([`failure`]): busy, full, read-only, connection lost
 //!   — the cases where what was typed is saved as a draft — so no caller downcasts an engine's
 //!   error.
@@ -46,13 +47,18 @@ pub trait Read {
     fn rules_text(&mut self, hash: &str) -> Result<Option<String>>;
     /// Incidents for `list`, newest first.
     fn list(&mut self, filter: &ListFilter) -> Result<Vec<IncidentRow>>;
-    /// The incidents of a scope with their entries, read by index in a few queries: its cost
-    /// follows the scope, not the history.
-    fn scope(&mut self, scope: Scope) -> Result<Vec<Stored>>;
-    /// Up to `limit` incidents after `after` in id order (rows and entries alike, so a row
-    /// without entries and entries without a row are both seen): every incident, a page at a
-    /// time.
-    fn page(&mut self, after: Option<&str>, limit: usize) -> Result<Vec<Stored>>;
+    /// The incidents of a scope with their entries (and a row of the scope without entries),
+    /// handed to `f` one at a time as they are read: by index, so the cost follows the scope,
+    /// not the history, and what is held is one incident. `f` has no transaction to read with,
+    /// so no second query runs while this one is open.
+    fn scope(&mut self, scope: Scope, f: &mut dyn FnMut(Stored) -> Result<()>) -> Result<()>;
+    /// Every stored rules text, by hash: a handful, read before a scope so that its incidents'
+    /// rules need no query inside it.
+    fn rules_texts(&mut self) -> Result<Vec<(String, String)>>;
+    /// Every incident, in id order, handed to `f` one at a time as it is read (rows and entries
+    /// alike, so a row without entries and entries without a row are both seen). As with
+    /// [`Read::scope`], `f` cannot read the store.
+    fn all(&mut self, f: &mut dyn FnMut(Stored) -> Result<()>) -> Result<()>;
     /// The hash of the chain's last entry.
     fn head(&mut self) -> Result<String>;
     /// The chain's head as it stood at `t`: the last entry recorded before `t`.

@@ -96,29 +96,32 @@ pub fn of(conn: &Connection, incident: &str) -> Result<Vec<Entry>> {
     rows.map(|r| r?.map(|(_, e)| e)).collect()
 }
 
-/// The entries of each incident of `ids`, grouped by incident (in id order; an id without
-/// entries is absent). Read in batches, each one query.
-pub fn of_many(conn: &Connection, ids: &[String]) -> Result<Vec<(String, Vec<Entry>)>> {
-    let mut out = Vec::with_capacity(ids.len());
-    for batch in ids.chunks(500) {
-        let marks = vec!["?"; batch.len()].join(", ");
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM entries WHERE incident IN ({marks}) ORDER BY incident, n"
-        ))?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(batch), row_to_entry)?;
-        group(rows, &mut out)?;
-    }
-    Ok(out)
-}
-
-/// The entries of a scope's incidents, grouped by incident, in one query.
-pub fn of_scope(conn: &Connection, scope: Scope) -> Result<Vec<(String, Vec<Entry>)>> {
+/// The entries of a scope's incidents, in one query, handed to `f` an incident at a time as they
+/// are read (ordered by incident), so what is held is one incident's.
+pub fn each_of_scope(
+    conn: &Connection,
+    scope: Scope,
+    f: &mut dyn FnMut(String, Vec<Entry>) -> Result<()>,
+) -> Result<()> {
     let (sql, a, b) = scope_entries_sql(scope);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([a, b], row_to_entry)?;
-    let mut out = Vec::new();
-    group(rows, &mut out)?;
-    Ok(out)
+    let mut current: Option<(String, Vec<Entry>)> = None;
+    for r in rows {
+        let (id, e) = r??;
+        match &mut current {
+            Some((cur, list)) if *cur == id => list.push(e),
+            _ => {
+                if let Some((done, list)) = current.replace((id, vec![e])) {
+                    f(done, list)?;
+                }
+            }
+        }
+    }
+    match current {
+        Some((id, list)) => f(id, list),
+        None => Ok(()),
+    }
 }
 
 /// The query of a scope's entries, with its parameters.
@@ -131,22 +134,17 @@ pub(super) fn scope_entries_sql(scope: Scope) -> (String, i64, i64) {
     )
 }
 
-/// Collects rows ordered by incident, one group per incident.
-fn group(
-    rows: impl Iterator<Item = rusqlite::Result<ReadEntry>>,
-    out: &mut Vec<(String, Vec<Entry>)>,
-) -> Result<()> {
-    for r in rows {
-        let (id, e) = r??;
-        match out.last_mut() {
-            Some((cur, list)) if *cur == id => list.push(e),
-            _ => out.push((id, vec![e])),
-        }
-    }
-    Ok(())
+/// The query of every entry, ordered by incident and number.
+pub(super) fn all_sql() -> String {
+    format!("SELECT {COLUMNS} FROM entries ORDER BY incident, n")
 }
 
-type ReadEntry = Result<(String, Entry)>;
+/// An entry as read, with its incident (for the merge of every incident in `all.rs`).
+pub(super) fn read_entry(r: &Row<'_>) -> rusqlite::Result<ReadEntry> {
+    row_to_entry(r)
+}
+
+pub(super) type ReadEntry = Result<(String, Entry)>;
 
 fn row_to_entry(r: &Row<'_>) -> rusqlite::Result<ReadEntry> {
     let n: u32 = r.get(0)?;

@@ -65,6 +65,13 @@ fn row(r: &Row<'_>) -> rusqlite::Result<IncidentRow> {
     })
 }
 
+/// Every stored rules text, by hash.
+pub fn rules_texts(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached("SELECT hash, text FROM rules ORDER BY hash")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 /// Stores a rules text by its hash (once).
 pub fn store_rules(conn: &Connection, hash: &str, text: &str, now: Instant) -> Result<()> {
     conn.prepare_cached(
@@ -194,28 +201,12 @@ pub fn of_scope(conn: &Connection, scope: Scope) -> Result<Vec<IncidentRow>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// The rows of `ids`.
-pub fn of_many(conn: &Connection, ids: &[String]) -> Result<Vec<IncidentRow>> {
-    let mut out = Vec::with_capacity(ids.len());
-    for batch in ids.chunks(500) {
-        let marks = vec!["?"; batch.len()].join(", ");
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM incidents WHERE id IN ({marks})"
-        ))?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(batch), row)?;
-        out.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
-    }
-    Ok(out)
+/// The query of every row, in id order.
+pub(super) fn all_sql() -> String {
+    format!("SELECT {COLUMNS} FROM incidents ORDER BY id")
 }
 
-/// Up to `limit` incident ids after `after`, in id order, from rows and entries alike.
-pub fn ids_after(conn: &Connection, after: Option<&str>, limit: usize) -> Result<Vec<String>> {
-    // Each side limited by its own index, so a page costs its size, not the history.
-    let mut stmt = conn.prepare_cached(
-        "SELECT id FROM (SELECT id FROM incidents WHERE id > ?1 ORDER BY id LIMIT ?2) \
-         UNION SELECT incident FROM (SELECT DISTINCT incident FROM entries WHERE incident > ?1 \
-         ORDER BY incident LIMIT ?2) ORDER BY 1 LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![after.unwrap_or(""), limit as i64], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+/// A row as read (for the merge of every incident in `all.rs`).
+pub(super) fn read_row(r: &Row<'_>) -> rusqlite::Result<IncidentRow> {
+    row(r)
 }

@@ -15,6 +15,7 @@
 //! - Only bound parameters; times are integer Unix seconds in the file and `DateTime<Utc>`
 //!   outside it; rows are turned into domain types here and nowhere else.
 
+mod all;
 mod entries;
 mod guard;
 mod incidents;
@@ -274,40 +275,29 @@ impl Read for Tx<'_> {
         incidents::list(&self.tx, filter)
     }
 
-    fn scope(&mut self, scope: Scope) -> Result<Vec<Stored>> {
+    fn scope(&mut self, scope: Scope, f: &mut dyn FnMut(Stored) -> Result<()>) -> Result<()> {
         let mut rows: std::collections::HashMap<String, IncidentRow> =
             incidents::of_scope(&self.tx, scope)?
                 .into_iter()
                 .map(|r| (r.id.clone(), r))
                 .collect();
-        let mut out: Vec<Stored> = entries::of_scope(&self.tx, scope)?
-            .into_iter()
-            .map(|(id, list)| {
-                let row = rows.remove(&id);
-                (id, row, list)
-            })
-            .collect();
+        entries::each_of_scope(&self.tx, scope, &mut |id, list| {
+            let row = rows.remove(&id);
+            f((id, row, list))
+        })?;
         // Rows of the scope without entries (a damaged record) are read too.
-        out.extend(rows.into_iter().map(|(id, r)| (id, Some(r), Vec::new())));
-        Ok(out)
+        let mut rest: Vec<IncidentRow> = rows.into_values().collect();
+        rest.sort_by(|a, b| a.id.cmp(&b.id));
+        rest.into_iter()
+            .try_for_each(|r| f((r.id.clone(), Some(r), Vec::new())))
     }
 
-    fn page(&mut self, after: Option<&str>, limit: usize) -> Result<Vec<Stored>> {
-        let ids = incidents::ids_after(&self.tx, after, limit)?;
-        let mut rows: std::collections::HashMap<String, IncidentRow> =
-            incidents::of_many(&self.tx, &ids)?
-                .into_iter()
-                .map(|r| (r.id.clone(), r))
-                .collect();
-        let mut entries: std::collections::HashMap<String, Vec<Entry>> =
-            entries::of_many(&self.tx, &ids)?.into_iter().collect();
-        Ok(ids
-            .into_iter()
-            .map(|id| {
-                let (row, list) = (rows.remove(&id), entries.remove(&id).unwrap_or_default());
-                (id, row, list)
-            })
-            .collect())
+    fn rules_texts(&mut self) -> Result<Vec<(String, String)>> {
+        incidents::rules_texts(&self.tx)
+    }
+
+    fn all(&mut self, f: &mut dyn FnMut(Stored) -> Result<()>) -> Result<()> {
+        all::each(&self.tx, f)
     }
 
     fn head(&mut self) -> Result<String> {

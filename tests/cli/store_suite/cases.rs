@@ -7,7 +7,7 @@ use sitrep::domain::model::{Body, Entry, Escalation, Header, Instant, Report};
 use sitrep::domain::replay::replay;
 use sitrep::domain::row::IncidentRow;
 use sitrep::rules::{DEFAULT_TEXT, Rules};
-use sitrep::store::{ListFilter, Scope, Store};
+use sitrep::store::{ListFilter, Read, Scope, Store, Stored};
 
 /// A case: a name for the failure message, and what it does with an empty store.
 pub type Case = (&'static str, fn(&mut Store));
@@ -44,8 +44,8 @@ pub const CASES: &[Case] = &[
         the_window_scope_is_what_the_day_touched,
     ),
     (
-        "pages_cover_every_incident_once_in_id_order",
-        pages_cover_every_incident_once_in_id_order,
+        "all_covers_every_incident_once_in_id_order",
+        all_covers_every_incident_once_in_id_order,
     ),
     (
         "list_filters_and_orders_newest_first",
@@ -174,12 +174,19 @@ fn an_empty_store_reads_as_empty(store: &mut Store) {
     assert!(tx.entries("20260310-001").expect("entries").is_empty());
     assert_eq!(tx.rules_text("nope").expect("rules"), None);
     assert!(tx.list(&ListFilter::default()).expect("list").is_empty());
-    assert!(tx.page(None, 10).expect("page").is_empty());
+    let mut any = false;
+    tx.all(&mut |_| {
+        any = true;
+        Ok(())
+    })
+    .expect("all");
+    assert!(!any, "an empty store has no incidents");
     let scope = Scope::Check {
         at: t0(),
         closed_after: m(-1440),
     };
-    assert!(tx.scope(scope).expect("scope").is_empty());
+    assert!(collect(&mut *tx, scope).is_empty());
+    assert!(tx.rules_texts().expect("rules").is_empty());
     assert_eq!(
         tx.head().expect("head"),
         "0".repeat(64),
@@ -263,6 +270,10 @@ fn a_rules_text_is_stored_once(store: &mut Store) {
         tx.rules_text(&r.hash).expect("text").as_deref(),
         Some(DEFAULT_TEXT)
     );
+    assert_eq!(
+        tx.rules_texts().expect("texts"),
+        [(r.hash.clone(), DEFAULT_TEXT.to_owned())]
+    );
 }
 
 fn a_row_is_rewritten_with_its_entries(store: &mut Store) {
@@ -273,7 +284,23 @@ fn a_row_is_rewritten_with_its_entries(store: &mut Store) {
     assert_eq!((row.closed, row.last_at), (Some(m(30)), m(30)));
 }
 
-fn ids(stored: &[(String, Option<IncidentRow>, Vec<Entry>)]) -> Vec<&str> {
+/// A scope's incidents as the store hands them over, each once.
+fn collect(tx: &mut dyn Read, scope: Scope) -> Vec<Stored> {
+    let mut out = Vec::new();
+    tx.scope(scope, &mut |s| {
+        out.push(s);
+        Ok(())
+    })
+    .expect("scope");
+    let mut seen: Vec<&str> = out.iter().map(|s| s.0.as_str()).collect();
+    seen.sort_unstable();
+    let n = seen.len();
+    seen.dedup();
+    assert_eq!(seen.len(), n, "an incident handed over twice");
+    out
+}
+
+fn ids(stored: &[Stored]) -> Vec<&str> {
     let mut v: Vec<&str> = stored.iter().map(|s| s.0.as_str()).collect();
     v.sort_unstable();
     v
@@ -288,7 +315,7 @@ fn the_check_scope_is_open_and_recently_closed(store: &mut Store) {
         at: m(1000),
         closed_after: m(500),
     };
-    let stored = tx.scope(scope).expect("scope");
+    let stored = collect(&mut *tx, scope);
     assert_eq!(ids(&stored), [open.as_str(), closed_lately.as_str()]);
     assert!(!ids(&stored).contains(&closed_long_ago.as_str()));
     for (id, row, entries) in &stored {
@@ -307,12 +334,13 @@ fn the_window_scope_is_what_the_day_touched(store: &mut Store) {
     let told = file(store, 3, m(-600), vec![(m(60), final_report())]);
     let after = file(store, 4, m(200), vec![]);
     let mut tx = store.read().expect("read");
-    let stored = tx
-        .scope(Scope::Window {
+    let stored = collect(
+        &mut *tx,
+        Scope::Window {
             from: t0(),
             to: m(120),
-        })
-        .expect("scope");
+        },
+    );
     let got = ids(&stored);
     assert!(
         got.contains(&open.as_str()) && got.contains(&told.as_str()),
@@ -324,25 +352,42 @@ fn the_window_scope_is_what_the_day_touched(store: &mut Store) {
     );
 }
 
-fn pages_cover_every_incident_once_in_id_order(store: &mut Store) {
+fn all_covers_every_incident_once_in_id_order(store: &mut Store) {
     let mut want = Vec::new();
-    for n in 1..=7 {
-        want.push(file(store, n, m(i64::from(n)), vec![]));
+    // Filed out of id order: numbers 7, 6, … 1 on the same day.
+    for n in (1..=7).rev() {
+        want.push(file(
+            store,
+            n,
+            m(i64::from(8 - n)),
+            vec![(m(20), escalation("city"))],
+        ));
     }
+    want.sort();
     let mut tx = store.read().expect("read");
     let mut seen = Vec::new();
-    let mut after: Option<String> = None;
-    loop {
-        let page = tx.page(after.as_deref(), 3).expect("page");
-        assert!(page.len() <= 3, "a page holds at most its limit");
-        let Some(last) = page.last() else { break };
-        after = Some(last.0.clone());
-        for (id, row, entries) in page {
-            assert!(row.is_some() && entries.len() == 1, "{id} whole");
-            seen.push(id);
-        }
-    }
+    tx.all(&mut |(id, row, entries)| {
+        assert!(row.is_some(), "{id} comes with its row");
+        assert_eq!(
+            entries.iter().map(|e| e.n).collect::<Vec<_>>(),
+            [1, 2],
+            "{id}"
+        );
+        seen.push(id);
+        Ok(())
+    })
+    .expect("all");
     assert_eq!(seen, want);
+    // An error of `f` stops the read and is returned as it is.
+    let mut calls = 0;
+    let r = tx.all(&mut |_| {
+        calls += 1;
+        anyhow::bail!("stop")
+    });
+    assert_eq!(
+        (r.map_err(|e| e.to_string()), calls),
+        (Err("stop".into()), 1)
+    );
 }
 
 fn list_filters_and_orders_newest_first(store: &mut Store) {
