@@ -14,6 +14,7 @@ mod fuzz_corpus;
 mod hardship;
 mod help_zh;
 mod html;
+mod in_process;
 mod officer;
 mod pty;
 mod regimes;
