@@ -118,7 +118,7 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
     let draft = draft(&a);
     let rec = record::write_creating(ctx, &draft, |tx| {
         let stamp = Stamp::of(ctx, &actor, tx)?;
-        record::file_new(ctx, tx, at, &stamp, body, None)
+        record::file_new(tx, loaded, at, &stamp, body)
     })
     .map_err(|e| p.unrecorded(ctx, e, &draft))?;
     deadlines::print(ctx, format, &rec, at, out)?;

@@ -18,7 +18,7 @@ use std::rc::Rc;
 use anyhow::{Context as _, Result};
 
 use super::load::{self, Whole};
-use crate::context::Ctx;
+use crate::context::{Ctx, LoadedRules};
 use crate::damage::Damage;
 use crate::domain::id::IncidentId;
 use crate::domain::model::{Body, Entry, Instant};
@@ -264,10 +264,14 @@ pub fn append(
         new.push(n + 1);
     }
     let from = entries.len() - new.len();
-    let stored = tx.append(&id, &entries[from..])?;
+    let parsed = IncidentId::parse(&id).map_err(refuse)?;
+    let stored = tx.append(
+        &parsed,
+        &entries[from..],
+        &IncidentRow::of(&id, &after, &rules),
+    )?;
     entries.truncate(from);
     entries.extend(stored);
-    tx.update_incident(&IncidentRow::of(&id, &after, &rules))?;
     Ok(Recorded {
         id,
         rules,
@@ -311,16 +315,15 @@ pub fn reclassification(
     ))
 }
 
-/// Files a new incident under the current rules; `id` is given on import, allocated otherwise.
+/// Files a new incident under `loaded`, the rules in force for the office, numbered by the
+/// store.
 pub fn file_new(
-    ctx: &Ctx,
     tx: &mut dyn Write,
+    loaded: &LoadedRules,
     at: Instant,
     stamp: &Stamp,
     body: Body,
-    id: Option<IncidentId>,
 ) -> Result<Recorded> {
-    let loaded = ctx.rules()?;
     let rules = Rc::clone(&loaded.rules);
     let entries = vec![new_entry(1, at, stamp, body)];
     let history = replay(&entries, &rules, None)
@@ -333,11 +336,7 @@ pub fn file_new(
             )
         })?;
     let date = tz::local(rules.tz, history.header.known).date();
-    let day = IncidentId::day(date);
-    let id = match id {
-        Some(id) => id,
-        None => IncidentId::new(date, tx.next_number(&day)?),
-    };
+    let id = tx.new_id(date)?;
     let id_text = id.to_string();
     if tx.incident(&id_text)?.is_some() {
         return Err(refuse(msg!(
@@ -346,12 +345,8 @@ pub fn file_new(
         )));
     }
     tx.store_rules(&rules.hash, &loaded.text, stamp.recorded)?;
-    tx.insert_incident(
-        &IncidentRow::of(&id_text, &history, &rules),
-        &IncidentId::day(id.date),
-        id.number,
-    )?;
-    let stored = tx.append(&id_text, &entries)?;
+    let row = IncidentRow::of(&id_text, &history, &rules);
+    let stored = tx.append(&id, &entries, &row)?;
     Ok(Recorded {
         id: id_text,
         rules,

@@ -31,6 +31,9 @@ pub use location::Location;
 pub use query::{ListFilter, Scope};
 pub use sqlite::StoreError;
 
+use chrono::NaiveDate;
+
+use crate::domain::id::IncidentId;
 use crate::domain::model::{Entry, Instant};
 use crate::domain::row::IncidentRow;
 
@@ -72,15 +75,19 @@ pub trait Write: Read {
     fn recorded_now(&mut self) -> Result<Option<Instant>>;
     /// Stores a rules text by its hash (once).
     fn store_rules(&mut self, hash: &str, text: &str, now: Instant) -> Result<()>;
-    /// The next number of an incident known on `day` (`YYYYMMDD`): numbers have no gaps, and no
-    /// two writers get the same one.
-    fn next_number(&mut self, day: &str) -> Result<u32>;
-    /// Adds the row of a new incident numbered `number` on `day`.
-    fn insert_incident(&mut self, row: &IncidentRow, day: &str, number: u32) -> Result<()>;
-    /// Rewrites an incident's row from its replayed entries.
-    fn update_incident(&mut self, row: &IncidentRow) -> Result<()>;
-    /// Appends entries of `incident` to the end of the chain; returns them as stored (hashes).
-    fn append(&mut self, incident: &str, entries: &[Entry]) -> Result<Vec<Entry>>;
+    /// The id of a new incident known on `date`: the next number of that day (of the acting
+    /// office, on a shared store). Numbers have no gaps, and no two writers get the same one.
+    fn new_id(&mut self, date: NaiveDate) -> Result<IncidentId>;
+    /// Appends entries of incident `id` to the end of the chain — for a new incident the first
+    /// is its initial report, numbered 1 — and sets the incident's row to `row`, what its
+    /// replayed entries make. Returns the entries as stored (position, hash, and on a shared
+    /// store the server's recorded time).
+    fn append(
+        &mut self,
+        id: &IncidentId,
+        entries: &[Entry],
+        row: &IncidentRow,
+    ) -> Result<Vec<Entry>>;
     /// Makes everything written durable; without it, nothing was.
     fn commit(self: Box<Self>) -> Result<()>;
 }

@@ -216,9 +216,7 @@ fn write_incident(
     }
     let h = replay(&entries, rules, None)?
         .ok_or_else(|| msg!("an incident without entries", "事件没有任何记录"))?;
-    let day = IncidentId::day(id.date);
-    tx.insert_incident(&IncidentRow::of(&id_text, &h, rules), &day, id.number)
+    tx.append(&id, &entries, &IncidentRow::of(&id_text, &h, rules))
         .map_err(storage)?;
-    tx.append(&id_text, &entries).map_err(storage)?;
     Ok(entries.len() as u64)
 }

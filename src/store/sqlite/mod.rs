@@ -32,6 +32,9 @@ pub use guard::StoreError;
 
 use super::query::{ListFilter, Scope};
 use super::{Backend, Damage, Failure, Read, Stored, VerifyReport, Write};
+use chrono::NaiveDate;
+
+use crate::domain::id::IncidentId;
 use crate::domain::model::{Entry, Instant};
 use crate::domain::row::IncidentRow;
 use crate::msg;
@@ -319,29 +322,36 @@ impl Write for Tx<'_> {
         incidents::store_rules(&self.tx, hash, text, now)
     }
 
-    fn next_number(&mut self, day: &str) -> Result<u32> {
-        incidents::next_number(&self.tx, day)
+    fn new_id(&mut self, date: NaiveDate) -> Result<IncidentId> {
+        let day = IncidentId::day(date);
+        Ok(IncidentId::new(
+            date,
+            incidents::next_number(&self.tx, &day)?,
+        ))
     }
 
-    fn insert_incident(&mut self, row: &IncidentRow, day: &str, number: u32) -> Result<()> {
-        incidents::insert(&self.tx, row, day, number)
-    }
-
-    fn update_incident(&mut self, row: &IncidentRow) -> Result<()> {
-        incidents::update(&self.tx, row)
-    }
-
-    fn append(&mut self, incident: &str, list: &[Entry]) -> Result<Vec<Entry>> {
+    fn append(&mut self, id: &IncidentId, list: &[Entry], row: &IncidentRow) -> Result<Vec<Entry>> {
+        let incident = id.to_string();
+        let new = list.first().is_some_and(|e| e.n == 1);
+        // The row first for a new incident (entries reference it); after the entries otherwise,
+        // since a row changes only with a new entry of its incident (the guard trigger).
+        if new {
+            incidents::insert(&self.tx, row, &IncidentId::day(id.date), id.number)?;
+        }
         let mut head = match self.head.take() {
             Some(h) => h,
             None => entries::head(&self.tx)?,
         };
         let stored = list
             .iter()
-            .map(|e| entries::append(&self.tx, &mut head, incident, e))
+            .map(|e| entries::append(&self.tx, &mut head, &incident, e))
             .collect::<Result<Vec<_>>>();
         self.head = Some(head);
-        stored
+        let stored = stored?;
+        if !new {
+            incidents::update(&self.tx, row)?;
+        }
+        Ok(stored)
     }
 
     fn commit(self: Box<Self>) -> Result<()> {
