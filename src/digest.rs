@@ -115,14 +115,18 @@ pub struct Judged {
 pub struct Digest {
     pub window: Window,
     pub items: Vec<Item>,
-    /// The chain's head as of the window's end, so a printed report anchors the record
-    /// (`verify --head`).
-    pub chain_head: String,
+    /// The chains' heads as of the window's end, so a printed report anchors the record
+    /// (`verify --head`): one for a file, one per office on a shared store.
+    pub chain_head: Vec<crate::store::Head>,
 }
 
 /// Builds the digest of `window` from the incidents that may appear in it, with the damage met:
 /// incidents that cannot be replayed (left out) and rows that differ from their entries.
-pub fn build(window: Window, loaded: Vec<Loaded>, chain_head: String) -> (Digest, Vec<Damage>) {
+pub fn build(
+    window: Window,
+    loaded: Vec<Loaded>,
+    chain_head: Vec<crate::store::Head>,
+) -> (Digest, Vec<Damage>) {
     let mut items = Vec::with_capacity(loaded.len());
     let mut damaged = Vec::new();
     let end = window.to - Duration::seconds(1);

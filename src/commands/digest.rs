@@ -65,7 +65,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         };
         let mut loaded = Vec::new();
         load::each_in_scope(ctx, &mut *tx, scope, &mut damaged, |l| loaded.push(l))?;
-        (loaded, tx.head_before(window.to)?)
+        (loaded, tx.heads(Some(window.to))?)
     };
     let (digest, found) = build(window, loaded, head);
     damaged.extend(found);

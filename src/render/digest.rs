@@ -73,7 +73,7 @@ pub fn to_json<'a>(d: &'a Digest, rules: &'a Rules) -> impl serde::Serialize + '
         open: Vec<rj::IncidentJson<'a>>,
         findings: Vec<rj::FindingJson<'a>>,
         totals: Value,
-        chain_head: &'a str,
+        chain_head: Value,
     }
     let tz = rules.tz;
     let incident = |i: &'a Item| rj::incident(&i.row, i.rules.tz);
@@ -157,7 +157,7 @@ pub fn to_json<'a>(d: &'a Digest, rules: &'a Rules) -> impl serde::Serialize + '
             "by_kind": by_kind,
             "by_finding": by_finding,
         }),
-        chain_head: &d.chain_head,
+        chain_head: heads_json(&d.chain_head),
     }
 }
 
@@ -225,4 +225,17 @@ pub fn write_csv(
     }
     w.flush()?;
     Ok(())
+}
+
+/// A file's one chain head as a string; a shared store's heads as an object keyed by office.
+pub fn heads_json(heads: &[crate::store::Head]) -> Value {
+    match heads {
+        [one] if one.office.is_none() => json!(one.hash),
+        _ => Value::Object(
+            heads
+                .iter()
+                .map(|h| (h.office.clone().unwrap_or_default(), json!(h.hash)))
+                .collect(),
+        ),
+    }
 }

@@ -292,10 +292,26 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
 /// The last line of a duty report: the chain's head as of its end, to be proven later with
 /// `sitrep verify --head`.
 pub fn head_line(d: &Digest) -> String {
-    let head = &d.chain_head;
+    if let [one] = d.chain_head.as_slice()
+        && one.office.is_none()
+    {
+        let head = &one.hash;
+        return crate::msg!(
+            "Chain head at the end of the period: {head} (prove it later with sitrep verify --head {head})",
+            "截至期末的链头：{head}（日后可用 sitrep verify --head {head} 核验）"
+        )
+        .to_string();
+    }
+    // A shared store: a head per office, each proved with `--head CODE=HASH`.
+    let heads = d
+        .chain_head
+        .iter()
+        .map(|h| format!("{}={}", h.office.as_deref().unwrap_or_default(), h.hash))
+        .collect::<Vec<_>>()
+        .join(crate::i18n::pick(", ", "，"));
     crate::msg!(
-        "Chain head at the end of the period: {head} (prove it later with sitrep verify --head {head})",
-        "截至期末的链头：{head}（日后可用 sitrep verify --head {head} 核验）"
+        "Chain heads at the end of the period: {heads} (prove one later with sitrep verify --head CODE=HASH)",
+        "截至期末各单位的链头：{heads}（日后可用 sitrep verify --head 代码=哈希 核验）"
     )
     .to_string()
 }

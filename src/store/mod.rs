@@ -40,6 +40,13 @@ use crate::domain::row::IncidentRow;
 /// An incident as a store holds it: its row (`None` where the row is missing), and its entries.
 pub type Stored = (String, Option<IncidentRow>, Vec<Entry>);
 
+/// The head of a chain: a file's one chain (`office` is `None`), or an office's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub office: Option<String>,
+    pub hash: String,
+}
+
 /// Reading, in one consistent snapshot.
 pub trait Read {
     /// An incident's row.
@@ -62,10 +69,9 @@ pub trait Read {
     /// alike, so a row without entries and entries without a row are both seen). As with
     /// [`Read::scope`], `f` cannot read the store.
     fn all(&mut self, f: &mut dyn FnMut(Stored) -> Result<()>) -> Result<()>;
-    /// The hash of the chain's last entry.
-    fn head(&mut self) -> Result<String>;
-    /// The chain's head as it stood at `t`: the last entry recorded before `t`.
-    fn head_before(&mut self, t: Instant) -> Result<String>;
+    /// The head of each chain the login may read (one for a file, one per office on a shared
+    /// store), or as each stood at `before`: its last entry recorded before that moment.
+    fn heads(&mut self, before: Option<Instant>) -> Result<Vec<Head>>;
 }
 
 /// Writing, in one transaction that holds the store's write lock.

@@ -31,7 +31,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 pub use guard::StoreError;
 
 use super::query::{ListFilter, Scope};
-use super::{Backend, Damage, Failure, Read, Stored, VerifyReport, Write};
+use super::{Backend, Damage, Failure, Head, Read, Stored, VerifyReport, Write};
 use chrono::NaiveDate;
 
 use crate::domain::id::IncidentId;
@@ -303,12 +303,12 @@ impl Read for Tx<'_> {
         all::each(&self.tx, f)
     }
 
-    fn head(&mut self) -> Result<String> {
-        Ok(entries::head(&self.tx)?.1)
-    }
-
-    fn head_before(&mut self, t: Instant) -> Result<String> {
-        entries::head_before(&self.tx, t)
+    fn heads(&mut self, before: Option<Instant>) -> Result<Vec<Head>> {
+        let hash = match before {
+            None => entries::head(&self.tx)?.1,
+            Some(t) => entries::head_before(&self.tx, t)?,
+        };
+        Ok(vec![Head { office: None, hash }])
     }
 }
 
