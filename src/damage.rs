@@ -219,12 +219,23 @@ pub struct VerifyReport {
     pub incidents: u64,
     /// The hash of the last entry (the chain head).
     pub head: String,
+    /// A shared store's chains, one per office the login may read (empty for a file, whose
+    /// one chain is `head`).
+    pub chains: Vec<ChainReport>,
     pub damage: Vec<Damage>,
     /// Whether `--head`'s hash was found (None when not asked).
     pub head_found: Option<bool>,
     /// Entries whose recorded times are not this machine's: imported, or simulated.
     pub imported: u64,
     pub simulated: u64,
+}
+
+/// One office's chain on a shared store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainReport {
+    pub office: String,
+    pub entries: u64,
+    pub head: String,
 }
 
 /// At most this many damages are listed; the first is what matters.

@@ -19,6 +19,7 @@
 
 pub mod chain;
 mod location;
+pub mod walk;
 pub mod query;
 mod sqlite;
 
@@ -26,7 +27,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-pub use crate::damage::{Damage, MAX_DAMAGE, SchemaProblem, VerifyReport};
+pub use crate::damage::{ChainReport, Damage, MAX_DAMAGE, SchemaProblem, VerifyReport};
 pub use location::Location;
 pub use query::{ListFilter, Scope};
 pub use sqlite::StoreError;

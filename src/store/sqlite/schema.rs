@@ -197,8 +197,7 @@ pub fn objects(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<SchemaObject
     rows.collect()
 }
 
-/// The hash a chain starts from.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub use crate::store::walk::GENESIS;
 
 #[cfg(test)]
 mod tests {
