@@ -138,6 +138,12 @@ pub enum Command {
     /// Reporting rules
     #[command(subcommand)]
     Rules(commands::rules::Command),
+    /// The offices of a shared store
+    #[command(subcommand)]
+    Office(commands::office::Command),
+    /// A shared store's owner: migrations
+    #[command(subcommand)]
+    Admin(commands::admin::Command),
     /// Shell completions
     Completions(commands::completions::Args),
     /// The man page (roff)

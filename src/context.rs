@@ -66,6 +66,9 @@ pub struct Ctx {
     pub db: Location,
     pub rules_source: RulesSource,
     pub user: String,
+    /// Whether `--as` or `SITREP_USER` named who acts (on a shared store the login does, and a
+    /// different name is refused).
+    pub user_given: bool,
     pub os_user: String,
     pub format: Option<Format>,
     pub lang: Lang,

@@ -113,9 +113,11 @@ pub fn run(p: Process) -> i32 {
     };
 
     let data_dir = data_dir(&env);
+    // A shared store's connection is read with the `PG*` variables, as libpq reads them.
+    let pg_env = store::pg::conninfo::PgEnv::from_env(&p.env, env("HOME").map(PathBuf::from));
     let db =
         g.db.as_deref()
-            .map(store::Location::parse)
+            .map(|text| store::Location::parse(text, &pg_env))
             .unwrap_or_else(|| store::Location::File(data_dir.join("sitrep.db")));
     let rules_source = match (&g.rules, &p.local_rules) {
         (Some(path), _) => RulesSource::File(path.clone()),
@@ -148,6 +150,7 @@ pub fn run(p: Process) -> i32 {
             .clone()
             .or_else(|| env("SITREP_USER"))
             .unwrap_or_else(|| os_user.clone()),
+        user_given: g.user.is_some() || env("SITREP_USER").is_some(),
         os_user,
         format: g.format,
         lang,

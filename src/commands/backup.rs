@@ -8,7 +8,6 @@ use anyhow::Result;
 
 use crate::context::Ctx;
 use crate::error::Exit;
-use crate::store::Store;
 
 /// A consistent copy of the database.
 #[derive(Debug, clap::Args)]
@@ -19,7 +18,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
-    let mut store = Store::open_to_read(&ctx.db)?;
+    let mut store = super::open::read(ctx, &super::open::OfficeArgs::default())?;
     store.backup(&a.path)?;
     writeln!(out, "{}", a.path.display())?;
     Ok(Exit::Success)

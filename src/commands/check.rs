@@ -17,7 +17,7 @@ use crate::context::Ctx;
 use crate::domain::model::Instant;
 use crate::domain::when::{parse_bound, parse_since};
 use crate::error::{Exit, refuse};
-use crate::store::{Scope, Store};
+use crate::store::Scope;
 use crate::tz::short;
 
 /// Findings as of a moment.
@@ -42,6 +42,8 @@ pub struct Args {
     /// Only findings no review covers
     #[arg(long)]
     pub unreviewed: bool,
+    #[command(flatten)]
+    pub office: super::open::OfficeArgs,
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
@@ -62,7 +64,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     if a.all {
         closed_after = Instant::MIN_UTC;
     }
-    let mut store = Store::open_to_read(&ctx.db)?;
+    let mut store = super::open::read(ctx, &a.office)?;
     let mut damaged = store.damage().to_vec();
     let mut judge = crate::check::Judge::new(at, closed_after);
     {

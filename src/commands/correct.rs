@@ -17,7 +17,6 @@ use crate::domain::text::{clean_line, clean_text};
 use crate::domain::when::{parse_past, parse_when};
 use crate::error::{Exit, refuse, usage};
 use crate::msg;
-use crate::store::Store;
 
 /// Correct an entry.
 #[derive(Debug, clap::Args)]
@@ -96,7 +95,8 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let format = deadlines::format(ctx)?;
-    let actor = ctx.actor()?;
+    // A bad name is refused before anything is asked.
+    ctx.actor()?;
     let mut missing = Vec::new();
     if a.entry.is_none() {
         missing.push("--entry");
@@ -114,7 +114,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let n = a.entry.unwrap_or_default();
     let reason = clean_text("--reason", a.reason.as_deref().unwrap_or_default()).map_err(refuse)?;
 
-    let mut store = Store::open(&ctx.db)?;
+    let (mut store, actor) = super::open::write(ctx, None, false)?;
     let read = record::read(ctx, &mut store, &a.id)?;
     let (rules, history) = (read.rules, read.history);
     let Some(target) = history.entry(n) else {
@@ -249,7 +249,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     };
     let rec = record::write(ctx, &mut store, &draft, |tx| {
         let stamp = Stamp::of(ctx, &actor, tx)?;
-        record::append(ctx, tx, &a.id, ctx.now, &stamp, body)
+        record::append(ctx, tx, &a.id, ctx.now, &stamp, body.clone())
     })?;
     deadlines::print(ctx, format, &rec, ctx.now, out)?;
     Ok(Exit::Success)

@@ -14,7 +14,7 @@ use crate::error::{Exit, refuse, usage};
 use crate::i18n::in_lang;
 use crate::msg;
 use crate::render::digest as rd;
-use crate::store::{Scope, Store};
+use crate::store::Scope;
 
 use super::load;
 use crate::tz::short;
@@ -37,6 +37,8 @@ pub struct Args {
     /// Start CSV with a byte order mark, for spreadsheet programs that need it to read Chinese
     #[arg(long)]
     pub bom: bool,
+    #[command(flatten)]
+    pub office: super::open::OfficeArgs,
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
@@ -55,7 +57,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     }
     let rules = Rc::clone(&ctx.rules()?.rules);
     let window = window(ctx, &a, &rules)?;
-    let mut store = Store::open_to_read(&ctx.db)?;
+    let mut store = super::open::read(ctx, &a.office)?;
     let mut damaged = store.damage().to_vec();
     let (loaded, head) = {
         let mut tx = store.read()?;

@@ -14,7 +14,6 @@ use crate::domain::text::{clean_line, clean_text};
 use crate::domain::when::parse_when;
 use crate::error::{Exit, refuse};
 use crate::msg;
-use crate::store::Store;
 
 /// Record that a level was told.
 #[derive(Debug, clap::Args)]
@@ -46,8 +45,7 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
     let format = deadlines::format(ctx)?;
-    let actor = ctx.actor()?;
-    let mut store = Store::open(&ctx.db)?;
+    let (mut store, actor) = super::open::write(ctx, None, false)?;
     let rules = record::read(ctx, &mut store, &a.id)?.rules;
     let levels = rules
         .levels
@@ -107,7 +105,7 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
     };
     let rec = record::write(ctx, &mut store, &draft, |tx| {
         let stamp = Stamp::of(ctx, &actor, tx)?;
-        record::append(ctx, tx, &a.id, at, &stamp, body)
+        record::append(ctx, tx, &a.id, at, &stamp, body.clone())
     })?;
     deadlines::print(ctx, format, &rec, at, out)?;
     Ok(Exit::Success)

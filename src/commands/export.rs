@@ -10,7 +10,6 @@ use crate::context::Ctx;
 use crate::engine::evaluate_history;
 use crate::error::Exit;
 use crate::render::json as rj;
-use crate::store::Store;
 
 use super::load;
 
@@ -22,7 +21,7 @@ use super::load;
 pub struct Args {}
 
 pub fn run(ctx: &Ctx, _a: Args, out: &mut dyn Write) -> Result<Exit> {
-    let mut store = Store::open_to_read(&ctx.db)?;
+    let mut store = super::open::read(ctx, &super::open::OfficeArgs::default())?;
     let mut damaged = store.damage().to_vec();
     let mut tx = store.read()?;
     // An incident that cannot be replayed has no shape to export: it is named instead.

@@ -64,12 +64,32 @@ pub struct Args {
     /// Write the facts and measures in $VISUAL/$EDITOR
     #[arg(long)]
     pub edit: bool,
+    /// On a shared store: the office filed for, where the login holds several
+    #[arg(long, value_name = "CODE")]
+    pub office: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
     let format = deadlines::format(ctx)?;
-    let actor = ctx.actor()?;
-    let loaded = ctx.rules()?;
+    // A shared store is opened first: the office's rules, held there, decide what is asked.
+    // A file is opened (and made, on first use) only to write.
+    let mut shared = match ctx.db.is_shared() {
+        true => Some(
+            super::open::write(ctx, a.office.as_deref(), false)
+                .map_err(|e| record::drafted(ctx, &draft(&a), e))?,
+        ),
+        false if a.office.is_some() => {
+            return Err(crate::error::usage(crate::msg!(
+                "--office: a file is one office's record, and offices belong to a shared store (--db postgres://…)",
+                "--office：文件即一个单位的记录，单位属于共享库（--db postgres://…）"
+            )));
+        }
+        false => None,
+    };
+    let (loaded, actor) = match &mut shared {
+        Some((store, login)) => (super::open::filing_rules(ctx, store)?, login.clone()),
+        None => (super::open::filing_rules_here(ctx)?, ctx.actor()?),
+    };
     let rules = &loaded.rules;
     // What no question asks for is read before any question is asked.
     let at = match &a.at {
@@ -116,10 +136,14 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
         rules: rules.hash.clone(),
     };
     let draft = draft(&a);
-    let rec = record::write_creating(ctx, &draft, |tx| {
+    let write = |tx: &mut dyn crate::store::Write| {
         let stamp = Stamp::of(ctx, &actor, tx)?;
-        record::file_new(tx, loaded, at, &stamp, body)
-    })
+        record::file_new(tx, &loaded, at, &stamp, body.clone())
+    };
+    let rec = match &mut shared {
+        Some((store, _)) => record::write(ctx, store, &draft, write),
+        None => record::write_creating(ctx, &draft, write),
+    }
     .map_err(|e| p.unrecorded(ctx, e, &draft))?;
     deadlines::print(ctx, format, &rec, at, out)?;
     Ok(Exit::Success)

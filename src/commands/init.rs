@@ -11,12 +11,24 @@ use crate::store::Store;
 
 /// Create the database.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  sitrep init --db /srv/duty/sitrep.db")]
-pub struct Args {}
+#[command(
+    after_help = "Examples:\n  sitrep init --db /srv/duty/sitrep.db\n  sitrep init --db postgres://owner@db.example.org/duty   # a shared store, by its owner"
+)]
+pub struct Args {
+    /// On a shared store being made: mark it a test store, where the client's clock
+    /// (SITREP_NOW) counts; the mark is kept and shown for ever
+    #[arg(long)]
+    pub test_clock: bool,
+}
 
-pub fn run(ctx: &Ctx, _a: Args, out: &mut dyn Write) -> Result<Exit> {
-    let existed = Store::exists(&ctx.db);
-    Store::open_or_create(&ctx.db)?;
+pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
+    let existed = if ctx.db.is_shared() || a.test_clock {
+        Store::create_shared(&ctx.db, a.test_clock)?.1
+    } else {
+        let existed = Store::exists(&ctx.db);
+        Store::open_or_create(&ctx.db)?;
+        existed
+    };
     let p = &ctx.db;
     let note = if existed {
         msg!(

@@ -10,7 +10,7 @@ use crate::domain::when::parse_since;
 use crate::error::{Exit, refuse, usage};
 use crate::msg;
 use crate::render::{self, csv as rcsv, json as rj};
-use crate::store::{ListFilter, Store};
+use crate::store::ListFilter;
 
 /// List incidents.
 #[derive(Debug, clap::Args)]
@@ -39,6 +39,8 @@ pub struct Args {
     /// Start CSV with a byte order mark, for spreadsheet programs that need it to read Chinese
     #[arg(long)]
     pub bom: bool,
+    #[command(flatten)]
+    pub office: super::open::OfficeArgs,
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
@@ -80,7 +82,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         kind,
         limit: a.limit,
     };
-    let mut store = Store::open_to_read(&ctx.db)?;
+    let mut store = super::open::read(ctx, &a.office)?;
     // Selected and shown from the rows, by index: the guard trigger keeps each row in step with
     // its entries (it changes only with them), and a schema that is not sitrep's is said. The
     // commands that judge (`check`, `digest`, `show`, `verify`) replay the entries themselves.

@@ -5,6 +5,7 @@
 //! else (prompts, progress, notes) to stderr. It never reads the clock or the environment: the
 //! [`Ctx`] has what `lib::run` read.
 
+pub mod admin;
 pub mod backup;
 pub mod check;
 pub mod close;
@@ -17,6 +18,7 @@ pub mod file;
 pub mod import;
 pub mod init;
 pub mod list;
+pub mod office;
 pub mod review;
 pub mod rules;
 pub mod show;
@@ -26,6 +28,7 @@ pub mod verify;
 mod deadlines;
 mod input;
 mod load;
+mod open;
 mod record;
 mod report_flags;
 mod reporting;
@@ -64,6 +67,8 @@ pub fn dispatch(ctx: &Ctx, command: Command, out: &mut dyn Write) -> Result<Exit
         Command::Export(a) => export::run(ctx, a, out),
         Command::Import(a) => import::run(ctx, a, out),
         Command::Rules(c) => rules::run(ctx, c, out),
+        Command::Office(c) => office::run(ctx, c, out),
+        Command::Admin(c) => admin::run(ctx, c, out),
         Command::Completions(a) => completions::run(a, out),
         Command::Man => completions::man(out),
     }

@@ -85,7 +85,7 @@ pub struct Draft<'a> {
 pub fn write_creating<T>(
     ctx: &Ctx,
     draft: &Draft<'_>,
-    f: impl FnOnce(&mut dyn Write) -> Result<T>,
+    f: impl FnMut(&mut dyn Write) -> Result<T>,
 ) -> Result<T> {
     match Store::open_or_create(&ctx.db) {
         Ok(mut store) => write(ctx, &mut store, draft, f),
@@ -93,26 +93,42 @@ pub fn write_creating<T>(
     }
 }
 
-/// Runs `f` in one write transaction of `store` and commits it. When the store fails (busy, full,
-/// read only, lost), what was typed is saved as a draft and the error says nothing was recorded;
-/// a refusal of `f` rolls back and is returned as it is.
+/// Runs `f` in one write transaction of `store` and commits it. When two writers meet (a
+/// conflict a shared store reports), the write is tried again, a few times, unseen. When the
+/// store fails (busy, full, read only, lost), what was typed is saved as a draft and the error
+/// says nothing was recorded; a refusal of `f` rolls back and is returned as it is.
 pub fn write<T>(
     ctx: &Ctx,
     store: &mut Store,
     draft: &Draft<'_>,
-    f: impl FnOnce(&mut dyn Write) -> Result<T>,
+    mut f: impl FnMut(&mut dyn Write) -> Result<T>,
 ) -> Result<T> {
-    let result = (|| {
-        let mut tx = store.write()?;
-        let value = f(&mut *tx)?;
-        tx.commit()?;
-        Ok(value)
-    })();
-    result.map_err(|e| drafted(ctx, draft, e))
+    const RETRIES: u32 = 8;
+    let mut attempt = 0;
+    loop {
+        let result = (|| {
+            let mut tx = store.write()?;
+            let value = f(&mut *tx)?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        match result {
+            Err(e)
+                if attempt < RETRIES
+                    && crate::store::failure(&e) == Some(crate::store::Failure::Conflict) =>
+            {
+                attempt += 1;
+                // Apart a little more each time, and apart from each other (the process id).
+                let ms = (5u64 << attempt.min(6)) + u64::from(std::process::id() % 7);
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+            }
+            r => return r.map_err(|e| drafted(ctx, draft, e)),
+        }
+    }
 }
 
 /// A store's failure with the draft of what was typed; any other error as it is.
-fn drafted(ctx: &Ctx, draft: &Draft<'_>, e: anyhow::Error) -> anyhow::Error {
+pub fn drafted(ctx: &Ctx, draft: &Draft<'_>, e: anyhow::Error) -> anyhow::Error {
     if crate::store::failure(&e).is_some() {
         let saved = save_draft(ctx, draft, &format!("{e:#}"));
         e.context(NotRecorded { draft: saved })

@@ -19,7 +19,6 @@ use crate::domain::when::parse_when;
 use crate::error::{Exit, refuse};
 use crate::i18n::Label;
 use crate::rules::Stage;
-use crate::store::Store;
 
 /// Records a follow-up or final report.
 #[allow(clippy::too_many_arguments)]
@@ -35,7 +34,8 @@ pub fn report(
     out: &mut dyn Write,
 ) -> Result<Exit> {
     let format = deadlines::format(ctx)?;
-    let actor = ctx.actor()?;
+    // A bad name is refused before anything is asked.
+    ctx.actor()?;
     let (flag, label) = match stage {
         Stage::Final => ("--summary", Label::Summary),
         _ => ("--progress", Label::Progress),
@@ -62,7 +62,7 @@ pub fn report(
 
     // The incident's pinned rules decide the zone, the figures and the checks; read them
     // first, without writing, so bad input is refused before anything is attempted.
-    let mut store = Store::open(&ctx.db)?;
+    let (mut store, actor) = super::open::write(ctx, None, false)?;
     let read = record::read(ctx, &mut store, id)?;
     let (rules, history) = (read.rules, read.history);
     if let Some(closed) = history.closed {
@@ -97,7 +97,7 @@ pub fn report(
     };
     let rec = record::write(ctx, &mut store, &draft, |tx| {
         let stamp = Stamp::of(ctx, &actor, tx)?;
-        record::append(ctx, tx, id, at_time, &stamp, body)
+        record::append(ctx, tx, id, at_time, &stamp, body.clone())
     })?;
     deadlines::print(ctx, format, &rec, at_time, out)?;
     Ok(Exit::Success)

@@ -25,7 +25,6 @@ use crate::engine::{Finding, FindingKind, covered, evaluate_history};
 use crate::error::{Exit, refuse, usage};
 use crate::msg;
 use crate::render::{self, json as rj};
-use crate::store::Store;
 
 /// Review violations of an incident.
 #[derive(Debug, clap::Args)]
@@ -54,7 +53,8 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let format = deadlines::format(ctx)?;
-    let actor = ctx.actor()?;
+    // A bad name is refused before anything is asked.
+    ctx.actor()?;
     if a.step.is_none() && a.finding.is_none() {
         return Err(usage(msg!(
             "say what is reviewed: --step STEP, or --finding incomplete|premature_cause",
@@ -68,7 +68,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         )));
     };
     let note = clean_text("--note", note).map_err(refuse)?;
-    let mut store = Store::open(&ctx.db)?;
+    let (mut store, actor) = super::open::write(ctx, None, false)?;
     let read = record::read(ctx, &mut store, &a.id)?;
     let rules = &read.rules;
     let at = match &a.at {
@@ -159,7 +159,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     };
     let rec = record::write(ctx, &mut store, &draft, |tx| {
         let stamp = Stamp::of(ctx, &actor, tx)?;
-        record::append(ctx, tx, &a.id, at, &stamp, body)
+        record::append(ctx, tx, &a.id, at, &stamp, body.clone())
     })?;
     if format == Format::Json {
         let v = json!({

@@ -23,7 +23,6 @@ use crate::i18n::in_lang;
 use crate::msg;
 use crate::render::{self, html, json as rj, markdown, written};
 use crate::rules::Rules;
-use crate::store::Store;
 
 /// Show an incident.
 #[derive(Debug, clap::Args)]
@@ -47,7 +46,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             "--report 用于选择书面报告：请与 --format markdown 或 --format html 同用"
         )));
     }
-    let mut store = Store::open_to_read(&ctx.db)?;
+    let mut store = super::open::read(ctx, &super::open::OfficeArgs::default())?;
     let mut damage = store.damage().to_vec();
     let (read, row_damage) = record::load(ctx, &mut *store.read()?, &a.id)?;
     damage.extend(row_damage);

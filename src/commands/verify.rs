@@ -30,7 +30,11 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let format = ctx.format(&[Format::Table, Format::Json])?;
-    let mut store = Store::open_read_only(&ctx.db)?;
+    let mut store = match ctx.db.is_shared() {
+        // A shared store cannot be changed by reading it anyway; its checks are the client's.
+        true => super::open::read(ctx, &super::open::OfficeArgs::default())?,
+        false => Store::open_read_only(&ctx.db)?,
+    };
     let integrity = store.integrity_check()?;
     let integrity_ok = integrity == ["ok"];
     let head = a.head.as_deref().map(str::trim).map(str::to_lowercase);
@@ -45,7 +49,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     report.damage.truncate(crate::store::MAX_DAMAGE);
     let damaged = !integrity_ok || !report.damage.is_empty();
     if format == Format::Json {
-        let v = json!({
+        let mut v = json!({
             "integrity": integrity.join("; "),
             "entries": report.entries,
             "incidents": report.incidents,
@@ -56,6 +60,15 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             "damage": report.damage.iter().map(ToString::to_string).collect::<Vec<_>>(),
             "ok": !damaged,
         });
+        if let Some(shared) = store.shared() {
+            v["test_store"] = json!(shared.test_clock);
+            // A shared store: a chain per office the login may read.
+            v["chains"] = report
+                .chains
+                .iter()
+                .map(|c| json!({"office": c.office, "entries": c.entries, "head": c.head}))
+                .collect();
+        }
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
     } else {
         let (entries, incidents) = (report.entries, report.incidents);
@@ -78,7 +91,31 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
                 "哈希链：{incidents} 起事件，{entries} 条记录"
             )
         )?;
-        writeln!(out, "{}{}", pick("head: ", "链头："), report.head)?;
+        if let Some(shared) = store.shared() {
+            if shared.test_clock {
+                writeln!(
+                    out,
+                    "{}",
+                    pick(
+                        "TEST STORE: its recorded times are the clients' clocks (init --test-clock)",
+                        "测试库：记录时间取自客户端时钟（init --test-clock）"
+                    )
+                )?;
+            }
+            for c in &report.chains {
+                let (office, n, head) = (&c.office, c.entries, &c.head);
+                writeln!(
+                    out,
+                    "{}",
+                    msg!(
+                        "office {office}: {n} entries, head: {head}",
+                        "单位 {office}：{n} 条记录，链头：{head}"
+                    )
+                )?;
+            }
+        } else {
+            writeln!(out, "{}{}", pick("head: ", "链头："), report.head)?;
+        }
         let (imported, simulated) = (report.imported, report.simulated);
         if imported + simulated > 0 {
             writeln!(

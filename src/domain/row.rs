@@ -25,6 +25,13 @@ pub struct IncidentRow {
 }
 
 impl IncidentRow {
+    /// The office the incident is of, on a shared store (its id's code).
+    pub fn office(&self) -> Option<String> {
+        super::id::IncidentId::parse(&self.id)
+            .ok()
+            .and_then(|i| i.office)
+    }
+
     /// The summary of a replayed history.
     pub fn of(id: &str, h: &History, rules: &Rules) -> IncidentRow {
         IncidentRow {

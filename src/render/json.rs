@@ -72,6 +72,10 @@ impl IncidentJson<'_> {
     fn fields<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
         let (s, tz) = (self.s, self.tz);
         m.serialize_entry("id", &s.id)?;
+        // On a shared store, which office's it is (a file is one office's record).
+        if let Some(office) = s.office() {
+            m.serialize_entry("office", &office)?;
+        }
         m.serialize_entry("title", &s.title)?;
         m.serialize_entry("kind", &s.kind)?;
         m.serialize_entry("severity", &s.severity)?;

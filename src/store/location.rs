@@ -8,31 +8,51 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use super::pg::conninfo::{self, PgEnv};
+use super::pg::PgLocation;
+
 /// Where a store is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
     /// An SQLite file.
     File(PathBuf),
+    /// A shared PostgreSQL store.
+    Postgres(PgLocation),
 }
 
 impl Location {
-    /// The location `--db` names.
-    pub fn parse(text: &str) -> Location {
-        Location::File(PathBuf::from(text))
+    /// The location `--db` names, a connection string read with the `PG*` environment `env`.
+    pub fn parse(text: &str, env: &PgEnv) -> Location {
+        if conninfo::is_conninfo(text) {
+            Location::Postgres(PgLocation {
+                text: text.to_owned(),
+                env: env.clone(),
+            })
+        } else {
+            Location::File(PathBuf::from(text))
+        }
     }
 
     /// The file, where the store is one (drafts and messages name it).
     pub fn path(&self) -> Option<&std::path::Path> {
         match self {
             Location::File(p) => Some(p),
+            Location::Postgres(_) => None,
         }
+    }
+
+    /// Whether this is a shared store.
+    pub fn is_shared(&self) -> bool {
+        matches!(self, Location::Postgres(_))
     }
 }
 
 impl fmt::Display for Location {
+    /// The location for people and drafts: a path, or a connection without its password.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Location::File(p) => write!(f, "{}", p.display()),
+            Location::Postgres(at) => write!(f, "{}", super::pg::display(at)),
         }
     }
 }

@@ -18,7 +18,10 @@
 //! - Times are `DateTime<Utc>` on this side; the backends store them as they like.
 
 pub mod chain;
+mod decode;
 mod location;
+#[doc(hidden)]
+pub mod pg;
 pub mod walk;
 pub mod query;
 mod sqlite;
@@ -29,6 +32,7 @@ use anyhow::Result;
 
 pub use crate::damage::{ChainReport, Damage, MAX_DAMAGE, SchemaProblem, VerifyReport};
 pub use location::Location;
+pub use pg::Shared;
 pub use query::{ListFilter, Scope};
 pub use sqlite::StoreError;
 
@@ -116,6 +120,14 @@ pub trait Backend {
     fn backup(&mut self, dest: &Path) -> Result<()>;
     /// A hint that one transaction of many rows follows (`import`).
     fn prepare_bulk(&mut self) -> Result<()>;
+    /// Who is logged in and what the store is, on a shared store (`None` for a file).
+    fn shared(&self) -> Option<&Shared> {
+        None
+    }
+    /// The shared store's own operations (offices, migrations), where this is one.
+    fn as_postgres(&mut self) -> Option<&mut pg::PgStore> {
+        None
+    }
 }
 
 /// An open store.
@@ -134,6 +146,7 @@ impl Store {
     pub fn open(at: &Location) -> Result<Store> {
         match at {
             Location::File(p) => Ok(Store::of(sqlite::SqliteStore::open(p)?)),
+            Location::Postgres(pg) => Ok(Store::of(pg::open::open(pg, pg::Mode::Write)?)),
         }
     }
 
@@ -142,6 +155,7 @@ impl Store {
     pub fn open_to_read(at: &Location) -> Result<Store> {
         match at {
             Location::File(p) => Ok(Store::of(sqlite::SqliteStore::open_to_read(p)?)),
+            Location::Postgres(pg) => Ok(Store::of(pg::open::open(pg, pg::Mode::Read)?)),
         }
     }
 
@@ -149,6 +163,23 @@ impl Store {
     pub fn open_or_create(at: &Location) -> Result<Store> {
         match at {
             Location::File(p) => Ok(Store::of(sqlite::SqliteStore::open_or_create(p)?)),
+            // A shared store is made by its owner only (`init`).
+            Location::Postgres(pg) => Ok(Store::of(pg::open::open(pg, pg::Mode::Write)?)),
+        }
+    }
+
+    /// Makes a shared store (`init`, its owner), a test store with `test_clock`; returns it and
+    /// whether it existed already.
+    pub fn create_shared(at: &Location, test_clock: bool) -> Result<(Store, bool)> {
+        match at {
+            Location::Postgres(pg) => {
+                let (s, existed) = pg::open::create(pg, test_clock)?;
+                Ok((Store::of(s), existed))
+            }
+            Location::File(_) => Err(crate::error::usage(crate::msg!(
+                "--test-clock marks a shared store (--db postgres://…); a file needs none: SITREP_NOW works on it",
+                "--test-clock 用于共享库（--db postgres://…）；文件无需标记，可直接使用 SITREP_NOW"
+            ))),
         }
     }
 
@@ -156,14 +187,31 @@ impl Store {
     pub fn open_read_only(at: &Location) -> Result<Store> {
         match at {
             Location::File(p) => Ok(Store::of(sqlite::SqliteStore::open_read_only(p)?)),
+            Location::Postgres(pg) => Ok(Store::of(pg::open::open(pg, pg::Mode::Read)?)),
         }
     }
 
-    /// Whether a store exists at `at` (`init` says whether it made one).
+    /// Whether a file store exists at `at` (`init` says whether it made one).
     pub fn exists(at: &Location) -> bool {
         match at {
             Location::File(p) => p.exists(),
+            Location::Postgres(_) => false,
         }
+    }
+
+    /// Who is logged in and what the store is, on a shared store.
+    pub fn shared(&self) -> Option<&Shared> {
+        self.backend.shared()
+    }
+
+    /// The shared store's own operations; on a file, what to do instead.
+    pub fn postgres(&mut self) -> Result<&mut pg::PgStore> {
+        self.backend.as_postgres().ok_or_else(|| {
+            crate::error::refuse(crate::msg!(
+                "a file is one office's record: offices, grants and migrations by the owner belong to a shared store (--db postgres://…)",
+                "文件即一个单位的记录：单位、授权与所有者迁移属于共享库（--db postgres://…）"
+            ))
+        })
     }
 
     /// A new, empty store in memory, gone when dropped (the storage suite's second backend).
@@ -222,6 +270,9 @@ pub enum Failure {
     ReadOnly,
     /// The connection to the store was lost (a shared store restarted or unreachable).
     Lost,
+    /// Two writers met (a serialization failure or a deadlock on a shared store): the write
+    /// is tried again.
+    Conflict,
     /// Any other failure of the store or the files beneath it.
     Other,
 }
@@ -229,10 +280,11 @@ pub enum Failure {
 /// The store's failure in an error, if the error is one: the draft decision asks this, never an
 /// engine's error type.
 pub fn failure(e: &anyhow::Error) -> Option<Failure> {
-    e.chain().find_map(sqlite::classify)
+    e.chain()
+        .find_map(|c| sqlite::classify(c).or_else(|| pg::classify(c)))
 }
 
 /// A store's failure in Chinese, where it is one a person meets (for error messages).
 pub fn cause_zh(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
-    sqlite::cause_zh(cause)
+    sqlite::cause_zh(cause).or_else(|| pg::cause_zh(cause))
 }

@@ -23,7 +23,7 @@ use std::rc::Rc;
 use anyhow::{Context as _, Result};
 
 use super::record::{new_entry, reclassification};
-use crate::context::Ctx;
+use crate::context::{Ctx, LoadedRules};
 use crate::domain::id::IncidentId;
 use crate::domain::model::{Body, Entry};
 use crate::domain::replay::replay;
@@ -32,7 +32,7 @@ use crate::error::{Exit, refuse};
 use crate::i18n::Msg;
 use crate::msg;
 use crate::rules::Rules;
-use crate::store::{Store, Write as StoreWrite};
+use crate::store::Write as StoreWrite;
 
 /// JSON Lines into the database.
 #[derive(Debug, clap::Args)]
@@ -42,6 +42,9 @@ use crate::store::{Store, Write as StoreWrite};
 pub struct Args {
     /// The file to read, or - for standard input
     pub file: PathBuf,
+    /// On a shared store: the office the incidents are brought into (their ids get its code)
+    #[arg(long, value_name = "CODE")]
+    pub office: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
@@ -54,12 +57,19 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         })?)
     };
     let reader = BufReader::with_capacity(1 << 20, input);
-    let mut store = Store::open_or_create(&ctx.db)?;
+    if ctx.db.is_shared() && a.office.is_none() {
+        return Err(crate::error::usage(msg!(
+            "on a shared store, say which office the incidents are brought into: --office CODE",
+            "共享库中请用 --office 代码 指定导入到哪个单位"
+        )));
+    }
+    let mut store = super::open::for_writing(ctx, a.office.as_deref(), true)?;
+    let fallback = super::open::filing_rules(ctx, &mut store)?;
     // One transaction of up to millions of rows: keep its pages in memory rather than spilling
     // them to the log mid-way.
     store.prepare_bulk()?;
     let mut tx = store.write()?;
-    let (incidents, entries) = import(ctx, &mut *tx, reader)?;
+    let (incidents, entries) = import(ctx, &mut *tx, reader, &fallback, a.office.as_deref())?;
     tx.commit()?;
     writeln!(
         out,
@@ -73,7 +83,13 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
 }
 
 /// Reads every line and writes every incident; any error rolls the whole import back.
-fn import(ctx: &Ctx, tx: &mut dyn StoreWrite, reader: impl BufRead) -> Result<(u64, u64)> {
+fn import(
+    ctx: &Ctx,
+    tx: &mut dyn StoreWrite,
+    reader: impl BufRead,
+    fallback: &LoadedRules,
+    office: Option<&str>,
+) -> Result<(u64, u64)> {
     let mut incidents = 0u64;
     let mut entries = 0u64;
     let mut stored_rules: HashMap<String, Rc<Rules>> = HashMap::new();
@@ -102,9 +118,8 @@ fn import(ctx: &Ctx, tx: &mut dyn StoreWrite, reader: impl BufRead) -> Result<(u
                 let r = if !inc.rules.is_empty() && tx.rules_text(&inc.rules)?.is_some() {
                     ctx.pinned(tx, &inc.rules)?
                 } else {
-                    let loaded = ctx.rules()?;
-                    tx.store_rules(&loaded.rules.hash, &loaded.text, ctx.now)?;
-                    Rc::clone(&loaded.rules)
+                    tx.store_rules(&fallback.rules.hash, &fallback.text, ctx.now)?;
+                    Rc::clone(&fallback.rules)
                 };
                 stored_rules.insert(inc.rules.clone(), Rc::clone(&r));
                 r
@@ -113,7 +128,7 @@ fn import(ctx: &Ctx, tx: &mut dyn StoreWrite, reader: impl BufRead) -> Result<(u
         if !inc.rules.is_empty() && inc.rules != rules.hash {
             repinned += 1;
         }
-        entries += write_incident(tx, inc, &rules).map_err(at_line)?;
+        entries += write_incident(tx, inc, &rules, office).map_err(at_line)?;
         incidents += 1;
         if progress && incidents % 1000 == 0 {
             let _ = write!(
@@ -137,8 +152,7 @@ fn import(ctx: &Ctx, tx: &mut dyn StoreWrite, reader: impl BufRead) -> Result<(u
         );
     }
     if repinned > 0 {
-        let loaded = ctx.rules()?;
-        let (name, hash) = (&loaded.rules.name, &loaded.rules.hash[..12]);
+        let (name, hash) = (&fallback.rules.name, &fallback.rules.hash[..12]);
         let _ = writeln!(
             err,
             "{}",
@@ -156,8 +170,12 @@ fn write_incident(
     tx: &mut dyn StoreWrite,
     inc: parse::InIncident,
     rules: &Rc<Rules>,
+    office: Option<&str>,
 ) -> Result<u64, Msg> {
-    let id = IncidentId::parse(&inc.id)?;
+    let mut id = IncidentId::parse(&inc.id)?;
+    if let Some(o) = office {
+        id = id.in_office(o);
+    }
     let id_text = id.to_string();
     let storage = |e: anyhow::Error| {
         let e = format!("{e:#}");

@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::schema::GENESIS;
-use crate::domain::model::{Body, Entry, EntryType, Instant};
+use crate::domain::model::{Entry, Instant};
 use crate::msg;
 use crate::store::chain::{Link, entry_hash};
 use crate::store::query::Scope;
@@ -151,16 +151,7 @@ fn row_to_entry(r: &Row<'_>) -> rusqlite::Result<ReadEntry> {
     let incident: String = r.get(9)?;
     let text: String = r.get(8)?;
     let ty: String = r.get(10)?;
-    let body = EntryType::parse(&ty)
-        .with_context(|| msg!("unknown entry type `{ty}`", "未知的记录类别“{ty}”"))
-        .and_then(|ty| Ok(Body::from_stored(ty, &text)?))
-        .with_context(|| {
-            msg!(
-                "entry {n} of {incident} cannot be read: the record is damaged; run `sitrep verify`",
-                "{incident} 的第 {n} 条记录无法读取：记录已损坏，请运行 `sitrep verify`"
-            )
-        });
-    let body = match body {
+    let body = match crate::store::decode::body(n, &incident, &ty, &text) {
         Ok(b) => b,
         Err(e) => return Ok(Err(e)),
     };

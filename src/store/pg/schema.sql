@@ -225,9 +225,9 @@ BEGIN
             USING ERRCODE = 'check_violation';
     END IF;
     IF NOT NEW.imported THEN
-        IF NEW.by IS DISTINCT FROM session_user::text THEN
+        IF NEW."by" IS DISTINCT FROM session_user::text THEN
             RAISE EXCEPTION 'sitrep: entries are made in the name of the login %, not %',
-                session_user, NEW.by USING ERRCODE = 'insufficient_privilege';
+                session_user, NEW."by" USING ERRCODE = 'insufficient_privilege';
         END IF;
         IF NOT test_clock THEN
             NEW.recorded := floor(extract(epoch FROM clock_timestamp()))::bigint;
@@ -304,7 +304,7 @@ BEGIN
     NEW.seq := head.seq + 1;
     NEW.prev := head.hash;
     NEW.hash := sitrep.entry_hash(NEW.prev, NEW.seq, NEW.incident, NEW.n, NEW.type, NEW.at,
-        NEW.recorded, NEW.by, NEW.os_user, NEW.imported, NEW.simulated, NEW.body);
+        NEW.recorded, NEW."by", NEW.os_user, NEW.imported, NEW.simulated, NEW.body);
     NEW.projection := NULL;
     UPDATE sitrep.heads SET seq = NEW.seq, hash = NEW.hash WHERE office = NEW.office;
     RETURN NEW;
