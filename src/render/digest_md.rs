@@ -51,10 +51,38 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
         );
     }
     o.push('\n');
+    // A shared store's digest: the incidents grouped by office, each under its own heading.
+    let mut offices: Vec<String> = d.items.iter().filter_map(|i| i.row.office()).collect();
+    offices.sort();
+    offices.dedup();
+    if offices.is_empty() {
+        sections(&mut o, d, "##");
+    } else {
+        for office in &offices {
+            let _ = writeln!(o, "## {}{}{office}\n", Label::Office.text(), pick(" ", "："));
+            let mine = Digest {
+                items: d
+                    .items
+                    .iter()
+                    .filter(|i| i.row.office().as_deref() == Some(office))
+                    .cloned()
+                    .collect(),
+                ..d.clone()
+            };
+            sections(&mut o, &mine, "###");
+        }
+    }
+    let _ = writeln!(o, "\n{}", head_line(d));
+    o
+}
 
-    let _ = writeln!(o, "## {}\n", pick("New incidents", "新增事件"));
+/// The sections of the report for `d`'s incidents, headed at `level` (`##`, or `###` under an
+/// office's heading).
+fn sections(o: &mut String, d: &Digest, level: &str) {
+    let n_new = new_items(d).count();
+    let _ = writeln!(*o, "{level} {}\n", pick("New incidents", "新增事件"));
     if n_new == 0 {
-        let _ = writeln!(o, "{}\n", Label::None.text());
+        let _ = writeln!(*o, "{}\n", Label::None.text());
     } else {
         let _ = writeln!(
             o,
@@ -86,8 +114,8 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
     }
 
     let _ = writeln!(
-        o,
-        "## {}\n",
+        *o,
+        "{level} {}\n",
         pick(
             "Follow-ups, final reports, corrections and reviews",
             "续报、终报、更正与审核"
@@ -95,7 +123,7 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
     );
     let ups = updates(d);
     if ups.is_empty() {
-        let _ = writeln!(o, "{}\n", Label::None.text());
+        let _ = writeln!(*o, "{}\n", Label::None.text());
     }
     for (i, e, reclass) in &ups {
         let r = &i.rules;
@@ -150,16 +178,16 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
             let b = Label::Backfilled.text();
             let _ = write!(line, "{}", crate::msg!(" [{b}]", "【{b}】"));
         }
-        let _ = writeln!(o, "{line}");
+        let _ = writeln!(*o, "{line}");
     }
     if !ups.is_empty() {
         o.push('\n');
     }
 
-    let _ = writeln!(o, "## {}\n", pick("Escalations", "报送情况"));
+    let _ = writeln!(*o, "{level} {}\n", pick("Escalations", "报送情况"));
     let escs = escalations(d);
     if escs.is_empty() {
-        let _ = writeln!(o, "{}\n", Label::None.text());
+        let _ = writeln!(*o, "{}\n", Label::None.text());
     } else {
         let _ = writeln!(
             o,
@@ -196,10 +224,10 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
         o.push('\n');
     }
 
-    let _ = writeln!(o, "## {}\n", pick("Closed", "终报事件"));
+    let _ = writeln!(*o, "{level} {}\n", pick("Closed", "终报事件"));
     let closed: Vec<&Item> = d.items.iter().filter(|i| i.closed_in_window).collect();
     if closed.is_empty() {
-        let _ = writeln!(o, "{}\n", Label::None.text());
+        let _ = writeln!(*o, "{}\n", Label::None.text());
     }
     for i in &closed {
         let _ = writeln!(
@@ -215,13 +243,13 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
     }
 
     let _ = writeln!(
-        o,
-        "## {}\n",
+        *o,
+        "{level} {}\n",
         pick("Open at the end of the period", "期末处置中事件")
     );
     let open: Vec<&Item> = d.items.iter().filter(|i| i.open_at_end).collect();
     if open.is_empty() {
-        let _ = writeln!(o, "{}\n", Label::None.text());
+        let _ = writeln!(*o, "{}\n", Label::None.text());
     } else {
         let _ = writeln!(
             o,
@@ -261,7 +289,7 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
         o.push('\n');
     }
 
-    let _ = writeln!(o, "## {}\n", pick("Reporting problems", "报送问题"));
+    let _ = writeln!(*o, "{level} {}\n", pick("Reporting problems", "报送问题"));
     let mut any = false;
     for i in &d.items {
         for f in &i.findings {
@@ -283,10 +311,8 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
         }
     }
     if !any {
-        let _ = writeln!(o, "{}", Label::None.text());
+        let _ = writeln!(*o, "{}", Label::None.text());
     }
-    let _ = writeln!(o, "\n{}", head_line(d));
-    o
 }
 
 /// The last line of a duty report: the chain's head as of its end, to be proven later with
