@@ -10,6 +10,8 @@ use tempfile::TempDir;
 pub struct TestEnv {
     pub dir: TempDir,
     pub db: PathBuf,
+    /// What `SITREP_DB` is when not the file `db`: a shared store's connection string.
+    pub db_arg: Option<String>,
     now: String,
     lang: String,
     extra: Vec<(String, String)>,
@@ -40,6 +42,7 @@ impl TestEnv {
         TestEnv {
             dir,
             db,
+            db_arg: None,
             now: "2026-03-10T14:20:00+08:00".to_owned(),
             lang: "C".to_owned(),
             extra: Vec::new(),
@@ -79,7 +82,12 @@ impl TestEnv {
             .current_dir(self.dir.path())
             .env("HOME", self.dir.path())
             .env("XDG_DATA_HOME", self.dir.path().join("data"))
-            .env("SITREP_DB", &self.db)
+            .env(
+                "SITREP_DB",
+                self.db_arg
+                    .clone()
+                    .unwrap_or_else(|| self.db.display().to_string()),
+            )
             .env("SITREP_NOW", &self.now)
             .env("SITREP_USER", "值班员张三")
             .env("USER", "duty")
