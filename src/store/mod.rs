@@ -19,6 +19,8 @@
 
 pub mod chain;
 mod location;
+#[doc(hidden)]
+pub mod postgres;
 pub mod query;
 mod sqlite;
 
