@@ -16,6 +16,7 @@ mod help_zh;
 mod html;
 mod in_process;
 mod officer;
+mod pg;
 mod pty;
 mod regimes;
 mod reliability;
