@@ -72,7 +72,11 @@ pub(super) const COMMANDS: &[(&str, &str, Option<&str>)] = &[
     ),
     ("office", "共享库中的单位", None),
     ("office add", "添加单位（共享库所有者）", None),
-    ("office list", "各单位：代码、名称、上级单位、现行规则", None),
+    (
+        "office list",
+        "各单位：代码、名称、上级单位、现行规则",
+        None,
+    ),
     (
         "office grant",
         "允许某登录名为单位报送，或作为带班领导查看该单位及其下各单位（所有者）",
@@ -84,7 +88,11 @@ pub(super) const COMMANDS: &[(&str, &str, Option<&str>)] = &[
         None,
     ),
     ("admin", "共享库所有者：迁移", None),
-    ("admin migrate", "把共享库结构升级到本版本的结构（所有者）", None),
+    (
+        "admin migrate",
+        "把共享库结构升级到本版本的结构（所有者）",
+        None,
+    ),
     ("completions", "生成命令行补全脚本", None),
     ("man", "生成手册页（供 `man` 阅读）", None),
     ("help", "打印本帮助，或所给子命令的帮助", None),
@@ -295,14 +303,38 @@ pub(super) const ARGS: &[(&str, &str, &str)] = &[
     ),
     ("completions", "shell", "命令行外壳"),
     // A shared store: offices, the owner's migrations, narrowing to an office.
-    ("init", "test_clock", "创建共享库时：标记为测试库，客户端时钟（SITREP_NOW）有效；此标记永久保留并始终显示"),
-    ("file", "office", "共享库中：为哪个单位报送（登录名属于多个单位时）"),
-    ("import", "office", "共享库中：导入到哪个单位（编号加上其代码）"),
-    ("list", "office", "共享库中：只看所指定的单位（默认：登录名可查看的全部单位）"),
+    (
+        "init",
+        "test_clock",
+        "创建共享库时：标记为测试库，客户端时钟（SITREP_NOW）有效；此标记永久保留并始终显示",
+    ),
+    (
+        "file",
+        "office",
+        "共享库中：为哪个单位报送（登录名属于多个单位时）",
+    ),
+    (
+        "import",
+        "office",
+        "共享库中：导入到哪个单位（编号加上其代码）",
+    ),
+    (
+        "list",
+        "office",
+        "共享库中：只看所指定的单位（默认：登录名可查看的全部单位）",
+    ),
     ("list", "tree", "与 --office 同用：也包括其下各单位"),
-    ("check", "office", "共享库中：只看所指定的单位（默认：登录名可查看的全部单位）"),
+    (
+        "check",
+        "office",
+        "共享库中：只看所指定的单位（默认：登录名可查看的全部单位）",
+    ),
     ("check", "tree", "与 --office 同用：也包括其下各单位"),
-    ("digest", "office", "共享库中：只看所指定的单位（默认：登录名可查看的全部单位）"),
+    (
+        "digest",
+        "office",
+        "共享库中：只看所指定的单位（默认：登录名可查看的全部单位）",
+    ),
     ("digest", "tree", "与 --office 同用：也包括其下各单位"),
     (
         "office add",
@@ -311,10 +343,18 @@ pub(super) const ARGS: &[(&str, &str, &str)] = &[
     ),
     ("office add", "name", "单位名称"),
     ("office add", "parent", "上级单位"),
-    ("office add", "rules_file", "该单位报送所依据的规则（默认：内置规则）"),
+    (
+        "office add",
+        "rules_file",
+        "该单位报送所依据的规则（默认：内置规则）",
+    ),
     ("office grant", "code", "单位代码"),
     ("office grant", "login", "数据库登录名"),
-    ("office grant", "supervisor", "作为带班领导：查看其下各单位，在其中审核"),
+    (
+        "office grant",
+        "supervisor",
+        "作为带班领导：查看其下各单位，在其中审核",
+    ),
     ("office rules", "code", "单位代码"),
     ("office rules", "file", "规则文件"),
 ];

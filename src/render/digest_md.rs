@@ -59,7 +59,12 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
         sections(&mut o, d, "##");
     } else {
         for office in &offices {
-            let _ = writeln!(o, "## {}{}{office}\n", Label::Office.text(), pick(" ", "："));
+            let _ = writeln!(
+                o,
+                "## {}{}{office}\n",
+                Label::Office.text(),
+                pick(" ", "：")
+            );
             let mine = Digest {
                 items: d
                     .items

@@ -8,11 +8,11 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use super::pg::conninfo::{self, PgEnv};
 use super::pg::PgLocation;
+use super::pg::conninfo::{self, PgEnv};
 
 /// Where a store is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Location {
     /// An SQLite file.
     File(PathBuf),

@@ -22,9 +22,9 @@ mod decode;
 mod location;
 #[doc(hidden)]
 pub mod pg;
-pub mod walk;
 pub mod query;
 mod sqlite;
+pub mod walk;
 
 use std::path::Path;
 

@@ -18,6 +18,7 @@
 pub mod conninfo;
 mod offices;
 pub(crate) mod open;
+pub mod tls;
 mod tx;
 mod verify;
 
@@ -114,13 +115,23 @@ impl Backend for PgStore {
             .isolation_level(postgres::IsolationLevel::RepeatableRead)
             .read_only(true)
             .start()?;
-        Ok(Box::new(tx::Tx::new(tx, &self.shared, self.narrow.as_deref(), false)))
+        Ok(Box::new(tx::Tx::new(
+            tx,
+            &self.shared,
+            self.narrow.as_deref(),
+            false,
+        )))
     }
 
     fn write(&mut self) -> Result<Box<dyn Write + '_>> {
         open::refuse_other_version(&self.shared)?;
         let tx = self.client.transaction()?;
-        Ok(Box::new(tx::Tx::new(tx, &self.shared, self.narrow.as_deref(), true)))
+        Ok(Box::new(tx::Tx::new(
+            tx,
+            &self.shared,
+            self.narrow.as_deref(),
+            true,
+        )))
     }
 
     fn damage(&self) -> &[Damage] {
@@ -210,6 +221,9 @@ pub fn cause_zh(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
     } else {
         return None;
     };
-    let detail = e.as_db_error().map(|d| d.message().to_owned()).unwrap_or_default();
+    let detail = e
+        .as_db_error()
+        .map(|d| d.message().to_owned())
+        .unwrap_or_default();
     Some(format!("{words}（{detail}）"))
 }

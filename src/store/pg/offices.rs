@@ -160,7 +160,12 @@ impl Offices<'_> {
         }
         self.client
             .batch_execute(&format!("GRANT {} TO {}", ident(&role), ident(login)))
-            .with_context(|| msg!("cannot grant {role} to {login}", "无法将 {role} 授予 {login}"))?;
+            .with_context(|| {
+                msg!(
+                    "cannot grant {role} to {login}",
+                    "无法将 {role} 授予 {login}"
+                )
+            })?;
         Ok(role)
     }
 

@@ -13,7 +13,7 @@ use crate::msg;
 const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
 
 /// A shared store's connection string and the `PG*` environment it is read with.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct PgLocation {
     pub text: String,
     pub env: PgEnv,
@@ -228,7 +228,9 @@ fn version_of(tx: &mut postgres::Transaction<'_>) -> Result<i64> {
 }
 
 fn database(client: &mut postgres::Client) -> Result<String> {
-    Ok(client.query_one("SELECT current_database()::text", &[])?.get(0))
+    Ok(client
+        .query_one("SELECT current_database()::text", &[])?
+        .get(0))
 }
 
 /// The store's group role: every office role is a member (a cluster's roles are shared by its

@@ -339,10 +339,14 @@ CREATE POLICY append ON sitrep.entries FOR INSERT
     WITH CHECK (office IN (SELECT sitrep.member_offices())
                 OR (type = 'review' AND office IN (SELECT sitrep.supervised_offices())));
 
+ALTER TABLE sitrep.heads ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read ON sitrep.heads FOR SELECT
+    USING (office IN (SELECT sitrep.readable_offices()));
+
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA sitrep FROM PUBLIC;
 GRANT USAGE ON SCHEMA sitrep TO :users;
 GRANT SELECT ON sitrep.meta, sitrep.rules, sitrep.offices, sitrep.office_rules,
-    sitrep.incidents, sitrep.entries TO :users;
+    sitrep.incidents, sitrep.entries, sitrep.heads TO :users;
 GRANT INSERT ON sitrep.entries TO :users;
 GRANT EXECUTE ON FUNCTION sitrep.is_owner(), sitrep.member_offices(),
     sitrep.supervised_offices(), sitrep.readable_offices(), sitrep.lock_office(text),

@@ -57,7 +57,8 @@ impl<'a> Tx<'a> {
             return Ok(());
         };
         if self.locked.insert(office.clone()) {
-            self.tx.execute("SELECT sitrep.lock_office($1)", &[&office])?;
+            self.tx
+                .execute("SELECT sitrep.lock_office($1)", &[&office])?;
         }
         Ok(())
     }
@@ -403,21 +404,19 @@ impl Write for Tx<'_> {
             )));
         };
         let incident = id.to_string();
-        let projection = json!({
-            "rules": row.rules,
-            "title": row.title,
-            "kind": row.kind,
-            "severity": row.severity,
-            "occurred": row.occurred.timestamp(),
-            "known": row.known.timestamp(),
-            "filed": row.filed.timestamp(),
-            "closed": row.closed.map(|t| t.timestamp()),
-            "location": row.location,
-            "unit": row.unit,
-            "figures": serde_json::to_string(&row.figures)?,
-            "last_at": row.last_at.timestamp(),
-        })
-        .to_string();
+        // Every entry carries the row the incident's entries make, which the trigger applies;
+        // the row says closed from its final report on, so an entry of this batch before the
+        // final carries it open (the trigger holds the row to that at every entry).
+        let final_at = entries
+            .iter()
+            .position(|e| e.body.entry_type() == crate::domain::model::EntryType::Final);
+        let projection = |k: usize| {
+            let closed = match final_at {
+                Some(j) if k < j => None,
+                _ => row.closed,
+            };
+            projection(row, closed)
+        };
         let stmt = self.tx.prepare(
             "INSERT INTO sitrep.entries (office, seq, incident, n, type, at, recorded, by, \
              os_user, imported, simulated, body, prev, hash, projection) \
@@ -425,7 +424,7 @@ impl Write for Tx<'_> {
              RETURNING recorded, hash",
         )?;
         let mut out = Vec::with_capacity(entries.len());
-        for e in entries {
+        for (k, e) in entries.iter().enumerate() {
             let n = i32::try_from(e.n)?;
             let ty = e.body.entry_type().as_str();
             let body = e.body.to_stored();
@@ -445,7 +444,7 @@ impl Write for Tx<'_> {
                         &e.imported,
                         &e.simulated,
                         &body,
-                        &projection,
+                        &projection(k)?,
                     ],
                 )
                 .with_context(|| {
@@ -465,10 +464,30 @@ impl Write for Tx<'_> {
     }
 
     fn commit(self: Box<Self>) -> Result<()> {
-        self.tx
-            .commit()
-            .context(msg!("cannot commit to the shared store", "无法提交到共享库"))
+        self.tx.commit().context(msg!(
+            "cannot commit to the shared store",
+            "无法提交到共享库"
+        ))
     }
+}
+
+/// The row an entry carries for the trigger to apply, closed as given.
+fn projection(row: &IncidentRow, closed: Option<Instant>) -> Result<String> {
+    Ok(json!({
+        "rules": row.rules,
+        "title": row.title,
+        "kind": row.kind,
+        "severity": row.severity,
+        "occurred": row.occurred.timestamp(),
+        "known": row.known.timestamp(),
+        "filed": row.filed.timestamp(),
+        "closed": closed.map(|t| t.timestamp()),
+        "location": row.location,
+        "unit": row.unit,
+        "figures": serde_json::to_string(&row.figures)?,
+        "last_at": row.last_at.timestamp(),
+    })
+    .to_string())
 }
 
 /// The office written for, or what to give when the login holds none or several.

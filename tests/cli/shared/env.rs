@@ -44,7 +44,8 @@ impl Shared {
     /// Runs sitrep as `login` (acting as that name).
     pub fn run_as(&self, login: &str, args: &[&str]) -> Run {
         let mut c = self.env.std_cmd(args);
-        c.env("SITREP_DB", self.url(login)).env("SITREP_USER", login);
+        c.env("SITREP_DB", self.url(login))
+            .env("SITREP_USER", login);
         let o = c.output().expect("runs");
         Run {
             code: o.status.code().unwrap_or(-1),
@@ -68,7 +69,8 @@ impl Shared {
     pub fn owner_ok(&self, args: &[&str]) -> String {
         let owner = self.cluster.superuser().to_owned();
         let mut c = self.env.std_cmd(args);
-        c.env("SITREP_DB", self.url(&owner)).env_remove("SITREP_USER");
+        c.env("SITREP_DB", self.url(&owner))
+            .env_remove("SITREP_USER");
         let o = c.output().expect("runs");
         assert!(
             o.status.success(),

@@ -58,10 +58,7 @@ fn no_engine_is_named_outside_its_backend() {
                 continue;
             }
             let text = std::fs::read_to_string(&path).expect("source");
-            for (engine, home) in [
-                ("rusqlite", "store/sqlite"),
-                ("postgres::", "store/pg"),
-            ] {
+            for (engine, home) in [("rusqlite", "store/sqlite"), ("postgres::", "store/pg")] {
                 if text.contains(engine) && !rel.starts_with(home) {
                     offenders.push(format!("{rel} names {engine}"));
                 }
