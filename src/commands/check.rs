@@ -6,7 +6,6 @@
 //! the cost follows the open incidents, not the history.
 
 use std::io::Write;
-use std::rc::Rc;
 
 use anyhow::Result;
 use chrono::Duration;
@@ -48,7 +47,8 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let format = ctx.format(&[Format::Table, Format::Json])?;
-    let current = Rc::clone(&ctx.rules()?.rules);
+    let mut store = super::open::read(ctx, &a.office)?;
+    let current = super::open::reading_rules(ctx, &mut store)?;
     let tz = current.tz;
     let at = match &a.at {
         // A moment ahead is a fair question ("what will be overdue at 09:00?"); nothing is
@@ -64,7 +64,6 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     if a.all {
         closed_after = Instant::MIN_UTC;
     }
-    let mut store = super::open::read(ctx, &a.office)?;
     let mut damaged = store.damage().to_vec();
     let mut judge = crate::check::Judge::new(at, closed_after);
     {

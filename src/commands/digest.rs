@@ -1,7 +1,6 @@
 //! `sitrep digest`: the report for a duty day (值班日报) or any window.
 
 use std::io::Write;
-use std::rc::Rc;
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -55,9 +54,9 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             "--bom 仅用于 --format csv"
         )));
     }
-    let rules = Rc::clone(&ctx.rules()?.rules);
-    let window = window(ctx, &a, &rules)?;
     let mut store = super::open::read(ctx, &a.office)?;
+    let rules = super::open::reading_rules(ctx, &mut store)?;
+    let window = window(ctx, &a, &rules)?;
     let mut damaged = store.damage().to_vec();
     let (loaded, head) = {
         let mut tx = store.read()?;

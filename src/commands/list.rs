@@ -51,7 +51,8 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             "--bom 仅用于 --format csv"
         )));
     }
-    let rules = &ctx.rules()?.rules;
+    let mut store = super::open::read(ctx, &a.office)?;
+    let rules = &super::open::reading_rules(ctx, &mut store)?;
     let severity = a
         .severity
         .as_deref()
@@ -82,7 +83,6 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         kind,
         limit: a.limit,
     };
-    let mut store = super::open::read(ctx, &a.office)?;
     // Selected and shown from the rows, by index: the guard trigger keeps each row in step with
     // its entries (it changes only with them), and a schema that is not sitrep's is said. The
     // commands that judge (`check`, `digest`, `show`, `verify`) replay the entries themselves.

@@ -109,6 +109,35 @@ pub fn filing_rules(ctx: &Ctx, store: &mut Store) -> Result<LoadedRules> {
     })
 }
 
+/// The rules a reading command reads times and names by: on a shared store the rules in force
+/// for the office written for (or, for a login of several, the first it may read), so that
+/// `--at 09:00` is that office's nine o'clock; else the rules in force here.
+pub fn reading_rules(ctx: &Ctx, store: &mut Store) -> Result<std::rc::Rc<Rules>> {
+    if store.shared().is_none() {
+        return Ok(std::rc::Rc::clone(&ctx.rules()?.rules));
+    }
+    let pg = store.postgres()?;
+    let office = pg
+        .shared()
+        .acting
+        .clone()
+        .or_else(|| pg.shared().readable.first().cloned());
+    let text = match office {
+        Some(o) => pg.offices().rules_of(&o)?,
+        None => None,
+    };
+    match text {
+        Some((hash, text)) => {
+            let short = &hash[..hash.len().min(12)];
+            Ok(std::rc::Rc::new(Rules::parse(
+                &text,
+                &format!("stored rules {short}"),
+            )?))
+        }
+        None => Ok(std::rc::Rc::clone(&ctx.rules()?.rules)),
+    }
+}
+
 /// The rules in force here (`--rules`, `./reporting-rules.toml`, built-in), for a file.
 pub fn filing_rules_here(ctx: &Ctx) -> Result<LoadedRules> {
     let l = ctx.rules()?;

@@ -64,7 +64,7 @@ fn check_at(env: &TestEnv, at: &str) -> (i32, Value) {
 }
 
 #[test]
-fn every_finding_kind_at_three_instants() {
+pub fn every_finding_kind_at_three_instants() {
     let (mut env, _a, _b) = scenario();
     env.at("2026-03-12T12:00:00+08:00");
 
@@ -99,7 +99,7 @@ fn every_finding_kind_at_three_instants() {
 }
 
 #[test]
-fn the_table_groups_by_incident_and_quiet_is_silent_when_clean() {
+pub fn the_table_groups_by_incident_and_quiet_is_silent_when_clean() {
     let (mut env, a, b) = scenario();
     env.at("2026-03-10T14:55:00+08:00");
     let r = env.run(&["check"]);
@@ -116,7 +116,7 @@ fn the_table_groups_by_incident_and_quiet_is_silent_when_clean() {
 }
 
 #[test]
-fn due_soon_alone_is_not_a_violation() {
+pub fn due_soon_alone_is_not_a_violation() {
     let mut env = TestEnv::new();
     let id = env.file(&[]);
     env.at("2026-03-10T14:21:00+08:00");
@@ -138,7 +138,7 @@ fn due_soon_alone_is_not_a_violation() {
 }
 
 #[test]
-fn scope_is_open_plus_closed_in_the_last_day() {
+pub fn scope_is_open_plus_closed_in_the_last_day() {
     let (mut env, a, b) = scenario();
     let ids = |v: &Value| -> Vec<String> {
         let mut ids: Vec<String> = v["findings"]
@@ -174,7 +174,7 @@ fn scope_is_open_plus_closed_in_the_last_day() {
 }
 
 #[test]
-fn editing_the_rules_file_does_not_change_earlier_incidents() {
+pub fn editing_the_rules_file_does_not_change_earlier_incidents() {
     let mut env = TestEnv::new();
     let default =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/reporting-rules.toml"))

@@ -32,7 +32,7 @@ fn kinds(v: &Value) -> Vec<(String, String)> {
 /// After the city is told before the leaders, the leaders are still owed: `escalate` lists them
 /// (due in 5 minutes), and once past due `show` says overdue, not skipped.
 #[test]
-fn a_bypassed_level_stays_in_the_deadlines_until_it_is_told() {
+pub fn a_bypassed_level_stays_in_the_deadlines_until_it_is_told() {
     let mut env = TestEnv::new();
     let id = env.file(&[]);
     let out = env.ok(&["escalate", &id, "--level", "city"]);
@@ -68,7 +68,7 @@ fn a_bypassed_level_stays_in_the_deadlines_until_it_is_told() {
 
 /// `check --at T --since 3d` looks back three days from T, not from now.
 #[test]
-fn since_counts_back_from_the_moment_asked_about() {
+pub fn since_counts_back_from_the_moment_asked_about() {
     let mut env = TestEnv::new();
     let id = env.file(&["--measures"]);
     env.at("2026-03-10T15:00:00+08:00");
@@ -87,7 +87,7 @@ fn since_counts_back_from_the_moment_asked_about() {
 
 /// Measures that follow in a follow-up end the initial report's `incomplete`; `show` says when.
 #[test]
-fn measures_in_a_follow_up_complete_the_initial_report() {
+pub fn measures_in_a_follow_up_complete_the_initial_report() {
     let mut env = TestEnv::new();
     let id = env.file(&["--measures"]);
     for level in ["leader_in_charge", "principal_leader", "city"] {
@@ -125,7 +125,7 @@ fn measures_in_a_follow_up_complete_the_initial_report() {
 /// only the correction caused, and `open` shows the class of that day; the correction's day lists
 /// the correction with its reclassification.
 #[test]
-fn a_past_days_digest_is_consistent_in_itself() {
+pub fn a_past_days_digest_is_consistent_in_itself() {
     let mut env = TestEnv::new();
     env.at("2026-03-10T10:00:00+08:00");
     let id = env.file(&["--occurred", "09:00", "--known", "09:10"]);
@@ -169,7 +169,7 @@ fn a_past_days_digest_is_consistent_in_itself() {
 
 /// The daylight-saving refusal suggests offsets of the rules' own zone.
 #[test]
-fn dst_advice_uses_the_rules_zone() {
+pub fn dst_advice_uses_the_rules_zone() {
     let mut env = TestEnv::new();
     let text =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/reporting-rules.toml"))
@@ -201,7 +201,7 @@ fn dst_advice_uses_the_rules_zone() {
 /// A change of class says from when its deadlines count, and says "lowered" when a correction
 /// lowers it.
 #[test]
-fn a_change_of_class_says_when_its_deadlines_start() {
+pub fn a_change_of_class_says_when_its_deadlines_start() {
     let mut env = TestEnv::new();
     let id = env.file(&[]);
     // A backfilled report: the class holds from its claimed time, not from now.
@@ -256,7 +256,7 @@ fn a_change_of_class_says_when_its_deadlines_start() {
 /// A follow-up is owed again after each one: what `update` prints lists the next follow-up,
 /// due a day after the one just made, not only the steps never done.
 #[test]
-fn after_a_follow_up_the_next_one_is_in_the_deadlines() {
+pub fn after_a_follow_up_the_next_one_is_in_the_deadlines() {
     let mut env = TestEnv::new();
     let id = env.file(&[]);
     env.at("2026-03-10T15:10:00+08:00");

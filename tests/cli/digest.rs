@@ -100,7 +100,7 @@ fn scenario() -> TestEnv {
 }
 
 #[test]
-fn one_days_digest_in_full() {
+pub fn one_days_digest_in_full() {
     let env = scenario();
     let (code, v) = env.json(&["digest", "--date", "2026-03-10"]);
     assert_eq!(code, 0);
@@ -108,7 +108,7 @@ fn one_days_digest_in_full() {
 }
 
 #[test]
-fn window_boundaries_are_half_open() {
+pub fn window_boundaries_are_half_open() {
     let env = scenario();
     let (_, d1) = env.json(&["digest", "--date", "2026-03-10"]);
     let (_, d2) = env.json(&["digest", "--date", "2026-03-11"]);
@@ -171,7 +171,7 @@ fn window_boundaries_are_half_open() {
 }
 
 #[test]
-fn an_empty_day_is_a_complete_digest() {
+pub fn an_empty_day_is_a_complete_digest() {
     let env = scenario();
     let (code, v) = env.json(&["digest", "--date", "2026-03-13"]);
     assert_eq!(code, 0);
@@ -211,7 +211,7 @@ fn an_empty_day_is_a_complete_digest() {
 }
 
 #[test]
-fn the_default_is_the_latest_complete_day() {
+pub fn the_default_is_the_latest_complete_day() {
     let env = scenario();
     let (_, d) = env.json(&["digest"]);
     assert_eq!(
@@ -222,7 +222,7 @@ fn the_default_is_the_latest_complete_day() {
 }
 
 #[test]
-fn csv_is_one_row_per_incident_touched_and_safe() {
+pub fn csv_is_one_row_per_incident_touched_and_safe() {
     let env = scenario();
     let csv = env.ok(&["digest", "--date", "2026-03-11", "--format", "csv"]);
     let mut rows = csv::Reader::from_reader(csv.as_bytes());
@@ -248,7 +248,7 @@ fn csv_is_one_row_per_incident_touched_and_safe() {
 }
 
 #[test]
-fn markdown_names_every_incident_touched_in_chinese() {
+pub fn markdown_names_every_incident_touched_in_chinese() {
     let env = scenario();
     let md = env.ok(&[
         "digest",
@@ -280,7 +280,7 @@ fn markdown_names_every_incident_touched_in_chinese() {
 }
 
 #[test]
-fn the_table_is_for_a_terminal() {
+pub fn the_table_is_for_a_terminal() {
     let env = scenario();
     let out = env.ok(&["digest", "--date", "2026-03-10"]);
     assert!(
@@ -291,7 +291,7 @@ fn the_table_is_for_a_terminal() {
 }
 
 #[test]
-fn the_cron_example_writes_yesterdays_files() {
+pub fn the_cron_example_writes_yesterdays_files() {
     let env = scenario();
     let out_dir = env.path("reports");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/daily-digest.sh");
@@ -329,7 +329,7 @@ fn the_cron_example_writes_yesterdays_files() {
 }
 
 #[test]
-fn the_cron_example_fails_loudly() {
+pub fn the_cron_example_fails_loudly() {
     let env = TestEnv::new();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/daily-digest.sh");
     let bin = assert_cmd::cargo::cargo_bin("sitrep");
@@ -360,7 +360,7 @@ fn the_cron_example_fails_loudly() {
 
 /// Every digest ends with the chain head as of its end, which `verify --head` proves later.
 #[test]
-fn a_digest_anchors_the_record_with_the_chain_head() {
+pub fn a_digest_anchors_the_record_with_the_chain_head() {
     let mut env = TestEnv::new();
     let id = env.file(&[]);
     let head = env.head();
@@ -397,7 +397,7 @@ fn a_digest_anchors_the_record_with_the_chain_head() {
 /// The CSV is for spreadsheets: in Chinese, Chinese headers and labels, a column per figure that
 /// sums, and times a spreadsheet reads as dates — read back with Python's `csv` module.
 #[test]
-fn the_chinese_csv_opens_as_a_spreadsheet_would_read_it() {
+pub fn the_chinese_csv_opens_as_a_spreadsheet_would_read_it() {
     let mut env = TestEnv::new();
     env.file(&[
         "--deaths",

@@ -1,5 +1,6 @@
 //! `TestEnv`: a temporary home and database, a pinned clock, a cleared environment.
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Output};
 
@@ -12,6 +13,8 @@ pub struct TestEnv {
     pub db: PathBuf,
     /// What `SITREP_DB` is when not the file `db`: a shared store's connection string.
     pub db_arg: Option<String>,
+    /// The shared store this environment runs on, under [`on_postgresql`].
+    pub shared: Option<SharedDb>,
     now: String,
     lang: String,
     extra: Vec<(String, String)>,
@@ -39,14 +42,58 @@ impl TestEnv {
     pub fn new() -> TestEnv {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("sitrep.db");
-        TestEnv {
+        let mut env = TestEnv {
             dir,
             db,
             db_arg: None,
+            shared: None,
             now: "2026-03-10T14:20:00+08:00".to_owned(),
             lang: "C".to_owned(),
             extra: Vec::new(),
+        };
+        if ON_POSTGRESQL.with(Cell::get) {
+            env.make_shared();
         }
+        env
+    }
+
+    /// Points this environment at a new test store on the throwaway cluster: made by its
+    /// owner (`init --test-clock`), office `t` under the built-in rules, and the name the tests
+    /// act as (`SITREP_USER`) a login granted it.
+    fn make_shared(&mut self) {
+        let cluster = crate::pg::cluster::cluster().expect("checked by on_postgresql");
+        let db = cluster.fresh_db();
+        cluster.create_login(ACTOR);
+        self.db_arg = Some(cluster.url(&db, ACTOR));
+        self.shared = Some(SharedDb {
+            cluster,
+            db,
+            granted: Default::default(),
+        });
+        self.owner_ok(&["init", "--test-clock"]);
+        self.owner_ok(&["office", "add", "t", "--name", "测试单位"]);
+    }
+
+    /// Runs as the shared store's owner, asserting success.
+    pub fn owner_ok(&self, args: &[&str]) -> String {
+        let s = self.shared.as_ref().expect("a shared store");
+        let url = s.cluster.url(&s.db, s.cluster.superuser());
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("sitrep"));
+        c.env_clear()
+            .current_dir(self.dir.path())
+            .env("HOME", self.dir.path())
+            .env("SITREP_DB", url)
+            .env("LANG", "C")
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .args(args);
+        let o = c.output().expect("runs");
+        assert!(
+            o.status.success(),
+            "sitrep {args:?} as the owner\nstdout:\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
     }
 
     /// Sets the pinned clock (RFC 3339).
@@ -61,6 +108,11 @@ impl TestEnv {
     }
 
     pub fn env(&mut self, k: &str, v: &str) -> &mut TestEnv {
+        // On a shared store an office files under the rules the store holds for it.
+        if k == "SITREP_RULES" && self.shared.is_some() {
+            self.owner_ok(&["office", "rules", "t", v]);
+            return self;
+        }
         self.extra.push((k.to_owned(), v.to_owned()));
         self
     }
@@ -75,8 +127,36 @@ impl TestEnv {
         Command::from_std(self.std_cmd(args))
     }
 
-    /// The same, as a plain process builder (to spawn with pipes).
+    /// The same, as a plain process builder (to spawn with pipes). On a shared store the ids
+    /// given get the office's code (`t-20260310-001`), and the name acting (`--as`, else
+    /// `SITREP_USER`) is the login, made and granted office `t` on first use.
     pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
+        let shared_args: Vec<String>;
+        let owned: Vec<String>;
+        let args: Vec<&str> = match &self.shared {
+            None => args.to_vec(),
+            Some(s) => {
+                shared_args = args.iter().map(|a| in_office(a)).collect();
+                let mut shared_args = shared_args;
+                // Incidents are brought into an office by the store's owner.
+                if args.contains(&"import") && !args.contains(&"--office") {
+                    shared_args.extend(["--office".to_owned(), "t".to_owned()]);
+                }
+                let login = self.login(args);
+                if login != s.cluster.superuser()
+                    && s.granted
+                        .lock()
+                        .expect("not poisoned")
+                        .insert(login.clone())
+                {
+                    s.cluster.create_login(&login);
+                    self.owner_ok(&["office", "grant", "t", &login]);
+                }
+                owned = shared_args;
+                owned.iter().map(String::as_str).collect()
+            }
+        };
+        let args = args.as_slice();
         let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("sitrep"));
         c.env_clear()
             .current_dir(self.dir.path())
@@ -89,7 +169,7 @@ impl TestEnv {
                     .unwrap_or_else(|| self.db.display().to_string()),
             )
             .env("SITREP_NOW", &self.now)
-            .env("SITREP_USER", "值班员张三")
+            .env("SITREP_USER", ACTOR)
             .env("USER", "duty")
             .env("LANG", &self.lang)
             .env("COLUMNS", "200")
@@ -99,11 +179,56 @@ impl TestEnv {
         for (k, v) in &self.extra {
             c.env(k, v);
         }
+        if let Some(s) = &self.shared {
+            c.env("SITREP_DB", s.cluster.url(&s.db, &self.login(args)));
+        }
         c
     }
 
+    /// Who acts in `args`: `--as`, else `SITREP_USER`, else [`ACTOR`]; the owner imports.
+    fn login(&self, args: &[&str]) -> String {
+        if let Some(s) = &self.shared
+            && args.contains(&"import")
+        {
+            return s.cluster.superuser().to_owned();
+        }
+        args.iter()
+            .position(|a| *a == "--as")
+            .and_then(|i| args.get(i + 1))
+            .map(|a| (*a).to_owned())
+            .or_else(|| {
+                self.extra
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k == "SITREP_USER")
+                    .map(|(_, v)| v.clone())
+            })
+            .unwrap_or_else(|| ACTOR.to_owned())
+    }
+
     pub fn run(&self, args: &[&str]) -> Run {
-        Run::from(self.cmd(args).output().expect("runs"))
+        let mut r = Run::from(self.cmd(args).output().expect("runs"));
+        if self.shared.is_some() {
+            // What a shared store says that a file does not, so the same assertions hold.
+            r.stdout = plain_ids(&r.stdout)
+                .lines()
+                .filter(|l| !matches!(l.trim(), "\"office\": \"t\"," | "\"office\": \"t\""))
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+                .replace("\"office\":\"t\",", "");
+            if !r.stdout.is_empty() && !r.stdout.ends_with('\n') {
+                r.stdout.pop();
+            }
+            r.stderr = plain_ids(&r.stderr)
+                .lines()
+                .filter(|l| {
+                    !l.starts_with("note: this shared store is a test store")
+                        && !l.starts_with("注意：此共享库为测试库")
+                })
+                .map(|l| format!("{l}\n"))
+                .collect();
+        }
+        r
     }
 
     /// Runs and asserts exit 0; returns stdout.
@@ -122,12 +247,15 @@ impl TestEnv {
         let mut all: Vec<&str> = args.to_vec();
         all.extend(["--format", "json"]);
         let r = self.run(&all);
-        let v = serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
+        let mut v = serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
             panic!(
                 "sitrep {all:?}: not JSON ({e})\nstdout:\n{}\nstderr:\n{}",
                 r.stdout, r.stderr
             )
         });
+        if self.shared.is_some() {
+            as_a_file_says(&mut v);
+        }
         (r.code, v)
     }
 
@@ -143,18 +271,136 @@ impl TestEnv {
     pub fn head(&self) -> String {
         let out = self.ok(&["verify"]);
         out.lines()
-            .find_map(|l| l.strip_prefix("head: "))
+            .find_map(|l| l.split_once("head: ").map(|(_, h)| h))
             .expect("verify prints the head")
             .to_owned()
     }
 
-    /// How many entries the database holds (read directly with SQLite).
+    /// How many entries the store holds (read directly with SQLite, or as the owner).
     pub fn entry_count(&self) -> i64 {
-        count(&self.db, "SELECT COUNT(*) FROM entries")
+        self.count("entries")
     }
 
     pub fn incident_count(&self) -> i64 {
-        count(&self.db, "SELECT COUNT(*) FROM incidents")
+        self.count("incidents")
+    }
+
+    fn count(&self, table: &str) -> i64 {
+        match &self.shared {
+            None => count(&self.db, &format!("SELECT COUNT(*) FROM {table}")),
+            Some(s) => s
+                .cluster
+                .psql_ok(
+                    &s.db,
+                    s.cluster.superuser(),
+                    &format!("SELECT count(*) FROM sitrep.{table}"),
+                )
+                .trim()
+                .parse()
+                .expect("a count"),
+        }
+    }
+}
+
+/// The name every `TestEnv` acts as (`SITREP_USER`), and on a shared store the login.
+pub const ACTOR: &str = "值班员张三";
+
+/// The shared store an environment runs on.
+pub struct SharedDb {
+    pub cluster: &'static crate::pg::cluster::Cluster,
+    pub db: String,
+    /// The logins granted office `t` so far.
+    pub granted: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+/// A shared store's JSON as a file's says it: no `office`, one chain head (office `t`'s), no
+/// per-office chains or test mark.
+fn as_a_file_says(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.remove("office");
+            m.remove("chains");
+            m.remove("test_store");
+            if let Some(Value::Object(heads)) = m.get("chain_head")
+                && let Some(h) = heads.get("t").cloned()
+            {
+                m.insert("chain_head".to_owned(), h);
+            }
+            m.values_mut().for_each(as_a_file_says);
+        }
+        Value::Array(a) => a.iter_mut().for_each(as_a_file_says),
+        _ => {}
+    }
+}
+
+/// Whether `text` is a file's incident id (`20260310-001`).
+fn is_plain_id(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() >= 12
+        && b[..8].iter().all(u8::is_ascii_digit)
+        && b[8] == b'-'
+        && b[9..].iter().all(u8::is_ascii_digit)
+}
+
+/// An id as office `t` has it on a shared store; anything else as it is.
+fn in_office(arg: &str) -> String {
+    if is_plain_id(arg) {
+        format!("t-{arg}")
+    } else {
+        arg.to_owned()
+    }
+}
+
+/// `text` with office `t`'s ids as a file has them.
+fn plain_ids(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut i = 0;
+    while let Some(k) = text[i..].find("t-") {
+        let at = i + k;
+        let before = text[..at].chars().last();
+        let id = &text[at + 2..];
+        if before.is_none_or(|c| !c.is_alphanumeric() && c != '_') && is_id_start(id) {
+            out.push_str(&text[last..at]);
+            last = at + 2;
+        }
+        i = at + 2;
+        if i >= b.len() {
+            break;
+        }
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Whether `text` starts with an id's date and number (`20260310-0…`).
+fn is_id_start(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() >= 10 && b[..8].iter().all(u8::is_ascii_digit) && b[8] == b'-' && b[9].is_ascii_digit()
+}
+
+thread_local! {
+    static ON_POSTGRESQL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs a command-line test unchanged on a shared PostgreSQL store: every `TestEnv` it makes is
+/// a test store of its own (see `TestEnv::make_shared`). Skipped (a failure under `SITREP_CI`)
+/// where no cluster can be had.
+pub fn on_postgresql(name: &str, test: fn()) {
+    if crate::pg::cluster::cluster().is_none() {
+        return;
+    }
+    ON_POSTGRESQL.with(|c| c.set(true));
+    let outcome = std::panic::catch_unwind(test);
+    ON_POSTGRESQL.with(|c| c.set(false));
+    if let Err(e) = outcome {
+        let why = e
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_default();
+        panic!("{name} on a shared PostgreSQL store: {why}");
     }
 }
 

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use crate::env::{TestEnv, file_args, mode};
 
 #[test]
-fn init_creates_a_private_database_once() {
+pub fn init_creates_a_private_database_once() {
     let env = TestEnv::new();
     let out = env.ok(&["init"]);
     assert!(out.contains("created"), "{out}");
@@ -23,7 +23,7 @@ fn init_creates_a_private_database_once() {
 }
 
 #[test]
-fn the_default_database_lives_in_the_data_directory() {
+pub fn the_default_database_lives_in_the_data_directory() {
     let env = TestEnv::new();
     let mut cmd = env.cmd(&["init"]);
     cmd.env_remove("SITREP_DB");
@@ -33,7 +33,7 @@ fn the_default_database_lives_in_the_data_directory() {
 }
 
 #[test]
-fn file_prints_the_id_then_the_deadlines_running() {
+pub fn file_prints_the_id_then_the_deadlines_running() {
     let env = TestEnv::new();
     let out = env.ok(&file_args(&[]));
     let mut lines = out.lines();
@@ -54,7 +54,7 @@ fn file_prints_the_id_then_the_deadlines_running() {
 }
 
 #[test]
-fn ids_count_within_the_day_of_the_known_time() {
+pub fn ids_count_within_the_day_of_the_known_time() {
     let mut env = TestEnv::new();
     env.at("2026-03-11T00:30:00+08:00");
     // Known before midnight: yesterday's number series.
@@ -134,7 +134,7 @@ fn full_incident(env: &TestEnv) -> String {
 }
 
 #[test]
-fn show_json_round_trips_every_field_a_command_accepted() {
+pub fn show_json_round_trips_every_field_a_command_accepted() {
     let env = TestEnv::new();
     let id = full_incident(&env);
     let (code, v) = env.json(&["show", &id]);
@@ -196,7 +196,7 @@ fn show_json_round_trips_every_field_a_command_accepted() {
 }
 
 #[test]
-fn rising_figures_reclassify_and_say_so() {
+pub fn rising_figures_reclassify_and_say_so() {
     let env = TestEnv::new();
     let id = env.file(&["--deaths", "1"]);
     let out = env.ok(&[
@@ -223,7 +223,7 @@ fn rising_figures_reclassify_and_say_so() {
 }
 
 #[test]
-fn figures_after_the_casualty_window_are_kept_but_do_not_reclassify() {
+pub fn figures_after_the_casualty_window_are_kept_but_do_not_reclassify() {
     let mut env = TestEnv::new();
     let id = env.file(&["--kind", "fire"]);
     env.at("2026-03-17T14:06:00+08:00");
@@ -245,7 +245,7 @@ fn figures_after_the_casualty_window_are_kept_but_do_not_reclassify() {
 }
 
 #[test]
-fn backfilled_entries_are_marked() {
+pub fn backfilled_entries_are_marked() {
     let mut env = TestEnv::new();
     let id = env.file(&[]);
     env.at("2026-03-10T16:00:00+08:00");
@@ -281,7 +281,7 @@ fn backfilled_entries_are_marked() {
 }
 
 #[test]
-fn close_then_nothing_but_corrections() {
+pub fn close_then_nothing_but_corrections() {
     let env = TestEnv::new();
     let id = env.file(&[]);
     env.ok(&[
@@ -322,7 +322,7 @@ fn close_then_nothing_but_corrections() {
 }
 
 #[test]
-fn a_correction_stays_beside_the_original() {
+pub fn a_correction_stays_beside_the_original() {
     let mut env = TestEnv::new();
     let id = env.file(&[]);
     env.ok(&[
@@ -390,7 +390,7 @@ fn a_correction_stays_beside_the_original() {
 }
 
 #[test]
-fn correct_refuses_what_the_entry_does_not_have() {
+pub fn correct_refuses_what_the_entry_does_not_have() {
     let env = TestEnv::new();
     let id = env.file(&[]);
     env.ok(&["escalate", &id, "--level", "city"]);
@@ -424,7 +424,7 @@ fn correct_refuses_what_the_entry_does_not_have() {
 }
 
 #[test]
-fn the_written_report_has_its_six_parts() {
+pub fn the_written_report_has_its_six_parts() {
     let env = TestEnv::new();
     let id = full_incident(&env);
     let md = env.ok(&["show", &id, "--format", "markdown", "--lang", "zh"]);
@@ -446,7 +446,7 @@ fn the_written_report_has_its_six_parts() {
 }
 
 #[test]
-fn list_filters_and_formats() {
+pub fn list_filters_and_formats() {
     let mut env = TestEnv::new();
     let a = env.file(&[]);
     env.at("2026-03-10T15:00:00+08:00");
@@ -491,7 +491,7 @@ fn list_filters_and_formats() {
 }
 
 #[test]
-fn verify_prints_the_head_and_backup_copies_while_consistent() {
+pub fn verify_prints_the_head_and_backup_copies_while_consistent() {
     let env = TestEnv::new();
     let id = full_incident(&env);
     let out = env.ok(&["verify"]);
@@ -517,7 +517,7 @@ fn verify_prints_the_head_and_backup_copies_while_consistent() {
 }
 
 #[test]
-fn who_acted_is_recorded_with_the_os_user() {
+pub fn who_acted_is_recorded_with_the_os_user() {
     let env = TestEnv::new();
     let id = env.file(&[]);
     env.ok(&["escalate", &id, "--level", "city", "--as", "李值班"]);
@@ -527,7 +527,7 @@ fn who_acted_is_recorded_with_the_os_user() {
 }
 
 #[test]
-fn global_flags_work_before_or_after_the_command() {
+pub fn global_flags_work_before_or_after_the_command() {
     let env = TestEnv::new();
     env.file(&[]);
     let after = env.ok(&["check", "--format", "json", "--lang", "en"]);
@@ -537,7 +537,7 @@ fn global_flags_work_before_or_after_the_command() {
 }
 
 #[test]
-fn writing_commands_speak_json_for_scripts() {
+pub fn writing_commands_speak_json_for_scripts() {
     let env = TestEnv::new();
     let (code, v) = env.json(&[
         "file",
@@ -562,7 +562,7 @@ fn writing_commands_speak_json_for_scripts() {
 }
 
 #[test]
-fn edit_opens_the_editor_for_the_long_texts() {
+pub fn edit_opens_the_editor_for_the_long_texts() {
     let mut env = TestEnv::new();
     let editor = env.path("fake-editor.sh");
     std::fs::write(

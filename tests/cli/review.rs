@@ -34,7 +34,7 @@ fn late_call() -> (TestEnv, String) {
 }
 
 #[test]
-fn a_reviewed_late_step_no_longer_mails_cron_and_a_new_violation_does() {
+pub fn a_reviewed_late_step_no_longer_mails_cron_and_a_new_violation_does() {
     let (mut env, id) = late_call();
     let r = env.run(&["check", "-q"]);
     assert_eq!(r.code, 3);
@@ -84,10 +84,8 @@ fn a_reviewed_late_step_no_longer_mails_cron_and_a_new_violation_does() {
         r.stdout
     );
     // show labels the entry and the finding.
-    let mut zh = TestEnv::new();
-    zh.db = env.db.clone();
-    zh.lang("zh_CN.UTF-8").at("2026-03-11T15:00:00+08:00");
-    let shown = zh.ok(&["show", &id]);
+    env.lang("zh_CN.UTF-8");
+    let shown = env.ok(&["show", &id]);
     assert!(
         shown.contains("| 审核 ") && shown.contains("带班领导李四 已于 2026-03-10 16:00 审核"),
         "{shown}"
@@ -95,7 +93,7 @@ fn a_reviewed_late_step_no_longer_mails_cron_and_a_new_violation_does() {
 }
 
 #[test]
-fn refused_reviews_write_nothing() {
+pub fn refused_reviews_write_nothing() {
     let (env, id) = late_call();
     env.ok(&[
         "review",
@@ -165,7 +163,7 @@ fn refused_reviews_write_nothing() {
 }
 
 #[test]
-fn a_content_finding_is_reviewed_and_the_review_survives_export_and_import() {
+pub fn a_content_finding_is_reviewed_and_the_review_survives_export_and_import() {
     let (mut env, id) = late_call();
     let other = env.file(&["--measures", "--at", "14:58"]);
     env.at("2026-03-10T16:00:00+08:00");

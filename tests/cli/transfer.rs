@@ -76,7 +76,7 @@ fn ledger() -> TestEnv {
 }
 
 #[test]
-fn export_writes_one_incident_a_line_in_the_shape_of_show() {
+pub fn export_writes_one_incident_a_line_in_the_shape_of_show() {
     let env = ledger();
     let out = env.ok(&["export"]);
     let v = lines(&out);
@@ -87,7 +87,7 @@ fn export_writes_one_incident_a_line_in_the_shape_of_show() {
 }
 
 #[test]
-fn an_imported_database_exports_what_it_imported() {
+pub fn an_imported_database_exports_what_it_imported() {
     let env = ledger();
     let exported = env.ok(&["export"]);
     let file = env.path("ledger.jsonl");
@@ -120,7 +120,7 @@ fn an_imported_database_exports_what_it_imported() {
 }
 
 #[test]
-fn reclassifications_are_derived_again() {
+pub fn reclassifications_are_derived_again() {
     let env = ledger();
     let mut inc = lines(&env.ok(&["export"]))[0].clone();
     // An older ledger without the reclassification, and with a made-up one elsewhere.
@@ -163,7 +163,7 @@ fn reclassifications_are_derived_again() {
 }
 
 #[test]
-fn a_bad_line_is_refused_by_number_and_nothing_is_written() {
+pub fn a_bad_line_is_refused_by_number_and_nothing_is_written() {
     let env = ledger();
     let good = env.ok(&["export"]);
     let mut text: Vec<String> = good.lines().map(str::to_owned).collect();
@@ -212,7 +212,7 @@ fn a_bad_line_is_refused_by_number_and_nothing_is_written() {
 }
 
 #[test]
-fn rules_the_database_lacks_are_replaced_by_the_rules_in_force_and_said_so() {
+pub fn rules_the_database_lacks_are_replaced_by_the_rules_in_force_and_said_so() {
     let env = ledger();
     let mut line = lines(&env.ok(&["export"]))[0].clone();
     line["rules"] = json!("f".repeat(64));
@@ -235,7 +235,7 @@ fn rules_the_database_lacks_are_replaced_by_the_rules_in_force_and_said_so() {
 }
 
 #[test]
-fn import_reads_standard_input() {
+pub fn import_reads_standard_input() {
     let env = ledger();
     let exported = env.ok(&["export"]);
     let mut fresh = TestEnv::new();

@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::env::{TestEnv, file_args};
 
 #[test]
-fn labels_are_accepted_wherever_ids_are() {
+pub fn labels_are_accepted_wherever_ids_are() {
     let mut env = TestEnv::new();
     env.lang("zh_CN.UTF-8");
     let id = env.file(&[
@@ -54,7 +54,7 @@ fn labels_are_accepted_wherever_ids_are() {
 }
 
 #[test]
-fn an_unknown_value_names_the_nearest_one() {
+pub fn an_unknown_value_names_the_nearest_one() {
     let mut env = TestEnv::new();
     let r = env.run(&file_args(&["--kind", "road-trafic"]));
     assert_eq!(r.code, 1);
@@ -72,7 +72,7 @@ fn an_unknown_value_names_the_nearest_one() {
 }
 
 #[test]
-fn a_time_of_day_later_than_now_is_yesterday_said_so_or_refused_for_an_entry() {
+pub fn a_time_of_day_later_than_now_is_yesterday_said_so_or_refused_for_an_entry() {
     let mut env = TestEnv::new();
     env.at("2026-03-10T09:00:00+08:00");
     // `--occurred 9:30` typed at 09:00: yesterday's, and said so.
@@ -104,7 +104,7 @@ fn a_time_of_day_later_than_now_is_yesterday_said_so_or_refused_for_an_entry() {
 }
 
 #[test]
-fn file_says_the_class_and_why() {
+pub fn file_says_the_class_and_why() {
     let mut env = TestEnv::new();
     env.lang("zh_CN.UTF-8");
     let out = env.ok(&file_args(&["--deaths", "31"]));

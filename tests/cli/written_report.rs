@@ -121,19 +121,19 @@ fn markdown(env: &TestEnv, id: &str, more: &[&str]) -> String {
 }
 
 #[test]
-fn the_initial_report() {
+pub fn the_initial_report() {
     let (env, id) = restaurant();
     insta::assert_snapshot!("initial_zh", markdown(&env, &id, &["--report", "1"]));
 }
 
 #[test]
-fn the_second_follow_up() {
+pub fn the_second_follow_up() {
     let (env, id) = restaurant();
     insta::assert_snapshot!("followup_2_zh", markdown(&env, &id, &["--report", "6"]));
 }
 
 #[test]
-fn the_final_report_is_the_latest() {
+pub fn the_final_report_is_the_latest() {
     let (env, id) = restaurant();
     let md = markdown(&env, &id, &[]);
     assert_eq!(md, markdown(&env, &id, &["--report", "9"]));
@@ -141,7 +141,7 @@ fn the_final_report_is_the_latest() {
 }
 
 #[test]
-fn the_second_follow_up_in_english() {
+pub fn the_second_follow_up_in_english() {
     let (env, id) = restaurant();
     insta::assert_snapshot!(
         "followup_2_en",
@@ -151,7 +151,7 @@ fn the_second_follow_up_in_english() {
 
 /// Part 一 is the unit where it happened, never the reporting unit; `待核实` until it is known.
 #[test]
-fn part_one_is_the_unit_where_it_happened() {
+pub fn part_one_is_the_unit_where_it_happened() {
     let (env, id) = restaurant();
     let md = markdown(&env, &id, &[]);
     assert!(
@@ -174,7 +174,7 @@ fn part_one_is_the_unit_where_it_happened() {
 
 /// People are counted with 人; the loss is its own line, `正在核算` until it is given.
 #[test]
-fn counts_carry_people_and_the_loss_is_its_own_line() {
+pub fn counts_carry_people_and_the_loss_is_its_own_line() {
     let (env, id) = restaurant();
     let first = markdown(&env, &id, &["--report", "1"]);
     let part = "## 四、伤亡人数和初步估计的直接经济损失\n\n死亡2人，受伤5人，疏散30人\n\n";
@@ -191,7 +191,7 @@ fn counts_carry_people_and_the_loss_is_its_own_line() {
 
 /// Who reports, who signed, who recorded it, when; no internal rules line.
 #[test]
-fn the_footer_names_unit_signer_officer_and_time() {
+pub fn the_footer_names_unit_signer_officer_and_time() {
     let (env, id) = restaurant();
     let first = markdown(&env, &id, &["--report", "1"]);
     assert!(
@@ -217,7 +217,7 @@ fn the_footer_names_unit_signer_officer_and_time() {
 
 /// Follow-ups are numbered in claimed-time order, in the title and in part 三.
 #[test]
-fn follow_ups_are_numbered() {
+pub fn follow_ups_are_numbered() {
     let (env, id) = restaurant();
     for (n, title) in [
         ("1", "# 关于某餐馆燃气爆炸事故的首报\n"),
@@ -242,7 +242,7 @@ fn follow_ups_are_numbered() {
 /// `--report N` writes the incident as it stood at that report: what was known then, the
 /// corrections claimed by then.
 #[test]
-fn a_report_is_the_incident_as_it_stood_then() {
+pub fn a_report_is_the_incident_as_it_stood_then() {
     let (env, id) = restaurant();
     let second = markdown(&env, &id, &["--report", "6"]);
     assert!(
@@ -271,7 +271,7 @@ fn a_report_is_the_incident_as_it_stood_then() {
 
 /// `--report` takes a report entry; anything else is refused, naming the reports there are.
 #[test]
-fn report_takes_a_report_entry() {
+pub fn report_takes_a_report_entry() {
     let (env, id) = restaurant();
     let r = env.run(&["show", &id, "--format", "markdown", "--report", "4"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
@@ -313,7 +313,7 @@ fn report_takes_a_report_entry() {
 
 /// The document's language: `--lang`, else the locale's if it names one, else the rules'.
 #[test]
-fn the_document_is_in_the_language_asked_for_else_the_rules() {
+pub fn the_document_is_in_the_language_asked_for_else_the_rules() {
     let (mut env, id) = restaurant();
     let c = markdown(&env, &id, &[]);
     assert!(
@@ -343,7 +343,7 @@ fn the_document_is_in_the_language_asked_for_else_the_rules() {
 /// Rules whose labels are not Chinese make an English document where the locale names no
 /// language.
 #[test]
-fn english_rules_make_an_english_document_under_lang_c() {
+pub fn english_rules_make_an_english_document_under_lang_c() {
     let mut env = TestEnv::new();
     env.lang("C.UTF-8");
     let rules = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/us-osha-1904-39.toml");
@@ -363,7 +363,7 @@ fn english_rules_make_an_english_document_under_lang_c() {
 
 /// The duty day's report is a document too: Chinese under `LANG=C` with Chinese rules.
 #[test]
-fn the_duty_day_report_follows_the_same_language() {
+pub fn the_duty_day_report_follows_the_same_language() {
     let (env, _) = restaurant();
     let md = env.ok(&["digest", "--date", "2026-03-10", "--format", "markdown"]);
     assert!(

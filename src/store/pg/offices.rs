@@ -179,6 +179,11 @@ impl Offices<'_> {
         Ok(())
     }
 
+    /// The rules in force for an office: (hash, text).
+    pub fn rules_of(&mut self, code: &str) -> Result<Option<(String, String)>> {
+        current_rules(self.client, code)
+    }
+
     fn get(&mut self, code: &str) -> Result<Office> {
         self.list()?
             .into_iter()

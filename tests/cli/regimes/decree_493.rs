@@ -19,7 +19,7 @@ fn notify_beside_the_chain(env: &TestEnv, id: &str, at: &str) {
 }
 
 #[test]
-fn decree_493_each_level_within_two_hours_of_its_own_receipt() {
+pub fn decree_493_each_level_within_two_hours_of_its_own_receipt() {
     let mut env = regime("cn-decree-493.toml", "2026-03-10T10:00:00+08:00");
     let id = env.file(&[
         "--kind",
@@ -115,7 +115,7 @@ fn decree_493_each_level_within_two_hours_of_its_own_receipt() {
 /// at 20:40 — two hours from the city's own receipt of the report of the new class, not from its
 /// first receipt on day 1.
 #[test]
-fn decree_493_after_a_reclassification_each_level_counts_from_its_receipt_of_the_new_class() {
+pub fn decree_493_after_a_reclassification_each_level_counts_from_its_receipt_of_the_new_class() {
     let mut env = regime("cn-decree-493.toml", "2026-03-10T10:00:00+08:00");
     let id = env.file(&[
         "--kind",
@@ -168,7 +168,7 @@ fn decree_493_after_a_reclassification_each_level_counts_from_its_receipt_of_the
 /// they are due with the report up, two hours from the office's receipt (Art. 11's limit, the
 /// reading sitrep takes where Art. 10 sets none).
 #[test]
-fn decree_493_parties_beside_the_chain_are_due_but_never_bypassed() {
+pub fn decree_493_parties_beside_the_chain_are_due_but_never_bypassed() {
     let mut env = regime("cn-decree-493.toml", "2026-03-10T10:00:00+08:00");
     let id = env.file(&[
         "--kind",
@@ -201,7 +201,7 @@ fn decree_493_parties_beside_the_chain_are_due_but_never_bypassed() {
 /// 必要时可以越级上报 (Art. 10): after a bypass the officer still sees the county owed, due in
 /// 45 minutes, in the deadlines `escalate` prints (it used to print "No deadlines running.").
 #[test]
-fn decree_493_after_a_bypass_the_county_is_still_owed() {
+pub fn decree_493_after_a_bypass_the_county_is_still_owed() {
     let mut env = regime("cn-decree-493.toml", "2026-03-10T10:00:00+08:00");
     let id = env.file(&[
         "--kind",

@@ -5,7 +5,7 @@ use serde_json::json;
 use super::{f, findings, regime, step};
 
 #[test]
-fn dora_four_hours_after_classification_but_no_later_than_24_after_awareness() {
+pub fn dora_four_hours_after_classification_but_no_later_than_24_after_awareness() {
     let mut env = regime("eu-dora.toml", "2026-03-02T09:00:00+01:00");
     let id = env.file(&[
         "--kind",
@@ -74,7 +74,7 @@ fn dora_four_hours_after_classification_but_no_later_than_24_after_awareness() {
 /// after the entity became aware of it owes the initial notification within 4 hours of the
 /// classification; the passed 24-hour limit does not make it late from birth.
 #[test]
-fn dora_classified_after_24_hours_owes_the_initial_notification_within_4_hours() {
+pub fn dora_classified_after_24_hours_owes_the_initial_notification_within_4_hours() {
     let mut env = regime("eu-dora.toml", "2026-03-02T09:00:00+01:00");
     let id = env.file(&[
         "--kind",
@@ -111,7 +111,7 @@ fn dora_classified_after_24_hours_owes_the_initial_notification_within_4_hours()
 /// Art. 5(1)(c): "the final report, no later than one month after the submission of the latest
 /// updated intermediate report". An updated intermediate report moves the final report's due.
 #[test]
-fn dora_the_final_report_is_due_a_month_after_the_latest_intermediate_report() {
+pub fn dora_the_final_report_is_due_a_month_after_the_latest_intermediate_report() {
     let mut env = regime("eu-dora.toml", "2026-03-02T09:00:00+01:00");
     let id = env.file(&[
         "--kind",

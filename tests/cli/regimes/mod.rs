@@ -6,11 +6,11 @@ use serde_json::{Value, json};
 
 use crate::env::TestEnv;
 
-mod decree_493;
-mod dora;
-mod nis2;
-mod osha;
-mod sec;
+pub mod decree_493;
+pub mod dora;
+pub mod nis2;
+pub mod osha;
+pub mod sec;
 
 pub fn example(name: &str) -> String {
     format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -55,7 +55,7 @@ pub fn step<'a>(v: &'a Value, id: &str) -> &'a Value {
 }
 
 #[test]
-fn every_example_is_accepted_and_prints_its_steps() {
+pub fn every_example_is_accepted_and_prints_its_steps() {
     let env = TestEnv::new();
     for (file, step) in [
         ("cn-decree-493.toml", "state-council"),
@@ -70,7 +70,7 @@ fn every_example_is_accepted_and_prints_its_steps() {
 }
 
 #[test]
-fn misused_features_are_refused_with_file_line_and_key() {
+pub fn misused_features_are_refused_with_file_line_and_key() {
     let env = TestEnv::new();
     let base = std::fs::read_to_string(example("eu-dora.toml")).expect("example");
     let cases = [

@@ -5,7 +5,7 @@ use serde_json::json;
 use super::{f, findings, regime, step};
 
 #[test]
-fn nis2_and_gdpr_stages_and_a_month_that_ends_early() {
+pub fn nis2_and_gdpr_stages_and_a_month_that_ends_early() {
     let mut env = regime("eu-nis2-gdpr.toml", "2026-01-29T09:00:00+01:00");
     let id = env.file(&[
         "--kind",

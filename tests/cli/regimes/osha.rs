@@ -5,7 +5,7 @@ use serde_json::json;
 use super::{f, findings, regime, step};
 
 #[test]
-fn osha_eight_hours_for_a_death_learned_later_and_24_for_a_hospitalization() {
+pub fn osha_eight_hours_for_a_death_learned_later_and_24_for_a_hospitalization() {
     let mut env = regime("us-osha-1904-39.toml", "2026-03-10T08:00:00-04:00");
     let id = env.file(&[
         "--kind",
@@ -75,7 +75,7 @@ fn osha_eight_hours_for_a_death_learned_later_and_24_for_a_hospitalization() {
 /// hospitalization, amputation, or loss of an eye to OSHA." The kind is declared; no step
 /// applies to it, and a fatality there owes nothing.
 #[test]
-fn osha_a_motor_vehicle_accident_on_a_public_road_is_not_reported() {
+pub fn osha_a_motor_vehicle_accident_on_a_public_road_is_not_reported() {
     let env = regime("us-osha-1904-39.toml", "2026-03-10T08:00:00-04:00");
     let id = env.file(&[
         "--kind",

@@ -5,7 +5,7 @@ use serde_json::json;
 use super::{f, findings, regime, step};
 
 #[test]
-fn sec_8k_four_business_days_skipping_a_holiday_until_1730() {
+pub fn sec_8k_four_business_days_skipping_a_holiday_until_1730() {
     let mut env = regime("us-sec-8k.toml", "2026-06-29T10:00:00-04:00");
     let id = env.file(&[
         "--kind",
@@ -54,7 +54,7 @@ fn sec_8k_four_business_days_skipping_a_holiday_until_1730() {
 }
 
 #[test]
-fn sec_8k_filed_at_1730_exactly_is_on_time_and_a_determination_cannot_be_lowered() {
+pub fn sec_8k_filed_at_1730_exactly_is_on_time_and_a_determination_cannot_be_lowered() {
     let mut env = regime("us-sec-8k.toml", "2026-06-30T16:00:00-04:00");
     let id = env.file(&[
         "--kind",

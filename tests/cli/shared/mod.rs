@@ -2,5 +2,6 @@
 //! storage suite, the command-line scenarios against both stores, what each role may do with
 //! raw SQL, and writers under load and faults.
 
+mod both;
 pub mod env;
 mod suite;
