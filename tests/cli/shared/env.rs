@@ -1,38 +1,60 @@
-//! A test store on the throwaway cluster: made by its owner (`init --test-clock`), with office
-//! `t` (and more where a test adds them), and the officer `值班员张三` — the name every `TestEnv`
-//! acts as — granted it, so the command-line tests run unchanged against it.
+//! A shared store of several offices on the throwaway cluster, for the tests of who may do
+//! what: made by its owner (the cluster's superuser), a test store (`init --test-clock`, the
+//! pinned clock of `TestEnv`) or a real one (the server's clock, no `SITREP_NOW`), with logins
+//! made and granted as a test asks. Ids are given in full (`ca-20260310-001`): nothing is
+//! rewritten as `TestEnv::on_postgresql` does.
 
-use std::path::Path;
+use std::process::Output;
+
+use serde_json::Value;
 
 use crate::env::{Run, TestEnv};
 use crate::pg::cluster::{Cluster, cluster};
-
-/// The login every `TestEnv` acts as (`SITREP_USER`).
-pub const OFFICER: &str = "值班员张三";
 
 pub struct Shared {
     pub env: TestEnv,
     pub cluster: &'static Cluster,
     pub db: String,
+    /// Whether the store was made with `init --test-clock` (commands then run at the pinned
+    /// clock of `env`; on a real store they run without `SITREP_NOW`).
+    pub test_clock: bool,
 }
 
 impl Shared {
-    /// A test store with office `t` under `rules` (the built-in rules without), its officer
-    /// granted; `None` where no cluster can be had (the test is skipped, or fails under CI).
-    pub fn new(rules: Option<&Path>) -> Option<Shared> {
+    /// A test store with no office yet; `None` where no cluster can be had (the test is then
+    /// skipped, or fails under CI).
+    pub fn test_store() -> Option<Shared> {
+        Shared::make(true)
+    }
+
+    /// A store on the server's clock, as a city would run one.
+    pub fn real_store() -> Option<Shared> {
+        Shared::make(false)
+    }
+
+    fn make(test_clock: bool) -> Option<Shared> {
         let cluster = cluster()?;
         let db = cluster.fresh_db();
-        let mut env = TestEnv::new();
-        env.db_arg = Some(cluster.url(&db, OFFICER));
-        let s = Shared { env, cluster, db };
-        s.owner_ok(&["init", "--test-clock"]);
-        let rules = rules.map(|p| p.display().to_string());
-        let mut add = vec!["office", "add", "t", "--name", "测试单位"];
-        if let Some(r) = &rules {
-            add.extend(["--rules-file", r.as_str()]);
+        let s = Shared {
+            env: TestEnv::new(),
+            cluster,
+            db,
+            test_clock,
+        };
+        let mut init = vec!["init"];
+        if test_clock {
+            init.push("--test-clock");
         }
-        s.owner_ok(&add);
-        s.grant("t", OFFICER, false);
+        s.owner_ok(&init);
+        Some(s)
+    }
+
+    /// The city `cs` and its counties `ca` and `cb`.
+    pub fn city() -> Option<Shared> {
+        let s = Shared::test_store()?;
+        s.add_office("cs", "市委市政府总值班室", None);
+        s.add_office("ca", "甲县总值班室", Some("cs"));
+        s.add_office("cb", "乙县总值班室", Some("cs"));
         Some(s)
     }
 
@@ -41,11 +63,14 @@ impl Shared {
         self.cluster.url(&self.db, login)
     }
 
-    /// Runs sitrep as `login` (acting as that name).
+    /// Runs sitrep as `login`, acting as that name.
     pub fn run_as(&self, login: &str, args: &[&str]) -> Run {
         let mut c = self.env.std_cmd(args);
         c.env("SITREP_DB", self.url(login))
             .env("SITREP_USER", login);
+        if !self.test_clock {
+            c.env_remove("SITREP_NOW");
+        }
         let o = c.output().expect("runs");
         Run {
             code: o.status.code().unwrap_or(-1),
@@ -65,20 +90,29 @@ impl Shared {
         r.stdout
     }
 
-    /// Runs as the store's owner (the cluster's superuser), asserting success.
+    /// `--format json` as `login`: the exit code and the document.
+    pub fn json_as(&self, login: &str, args: &[&str]) -> (i32, Value) {
+        let mut all = args.to_vec();
+        all.extend(["--format", "json"]);
+        let r = self.run_as(login, &all);
+        let v = serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
+            panic!(
+                "sitrep {all:?} as {login}: not JSON ({e})\nstdout:\n{}\nstderr:\n{}",
+                r.stdout, r.stderr
+            )
+        });
+        (r.code, v)
+    }
+
+    /// The store's owner (the cluster's superuser).
+    pub fn owner(&self) -> &str {
+        self.cluster.superuser()
+    }
+
+    /// Runs as the owner, asserting success.
     pub fn owner_ok(&self, args: &[&str]) -> String {
-        let owner = self.cluster.superuser().to_owned();
-        let mut c = self.env.std_cmd(args);
-        c.env("SITREP_DB", self.url(&owner))
-            .env_remove("SITREP_USER");
-        let o = c.output().expect("runs");
-        assert!(
-            o.status.success(),
-            "sitrep {args:?} as the owner\nstdout:\n{}\nstderr:\n{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8_lossy(&o.stdout).into_owned()
+        let owner = self.owner().to_owned();
+        self.ok_as(&owner, args)
     }
 
     /// Adds an office (as the owner).
@@ -90,7 +124,7 @@ impl Shared {
         self.owner_ok(&args);
     }
 
-    /// Makes `login` and grants it an office's role (as the owner).
+    /// Makes `login` and grants it an office's officer or supervisor role (as the owner).
     pub fn grant(&self, office: &str, login: &str, supervisor: bool) {
         self.cluster.create_login(login);
         let mut args = vec!["office", "grant", office, login];
@@ -100,8 +134,130 @@ impl Shared {
         self.owner_ok(&args);
     }
 
-    /// Raw SQL through `login`'s own role (what `psql` with that login can do).
-    pub fn psql(&self, login: &str, sql: &str) -> std::process::Output {
+    /// Files the standard test incident as `login`; returns its id. On a real store the times
+    /// are given as minutes before the server's clock (the pinned clock is not used there).
+    pub fn file_as(&self, login: &str, over: &[&str]) -> String {
+        let (occurred, known) = if self.test_clock {
+            ("14:05".to_owned(), "14:10".to_owned())
+        } else {
+            (minutes_ago(15), minutes_ago(10))
+        };
+        let mut all = over.to_vec();
+        all.extend(["--occurred", &occurred, "--known", &known]);
+        let args = crate::env::file_args(&all);
+        let out = self.ok_as(login, &args);
+        out.lines().next().expect("an id line").to_owned()
+    }
+
+    /// Raw SQL through `login`'s own role: what `psql` with that login can do.
+    pub fn psql(&self, login: &str, sql: &str) -> Output {
         self.cluster.psql(&self.db, login, sql)
     }
+
+    /// Raw SQL as the owner, asserting success; returns what it printed, trimmed.
+    pub fn owner_sql(&self, sql: &str) -> String {
+        self.cluster
+            .psql_ok(&self.db, self.owner(), sql)
+            .trim()
+            .to_owned()
+    }
+
+    /// Raw SQL as `login`, asserting that PostgreSQL refuses it; returns its message.
+    pub fn refused_sql(&self, login: &str, sql: &str) -> String {
+        let out = self.psql(login, sql);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(
+            !out.status.success(),
+            "{login} may not run {sql}, but it ran:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        err
+    }
+
+    /// Entry `n` of `incident` as the owner reads it, with its incident's current row as the
+    /// projection: the makings of an INSERT a test then alters.
+    pub fn entry(&self, incident: &str, n: i64) -> Entry {
+        let text = self.owner_sql(&format!(
+            "SELECT json_build_object('e', row_to_json(e), 'i', row_to_json(i)) \
+             FROM sitrep.entries e JOIN sitrep.incidents i ON i.id = e.incident \
+             WHERE e.incident = {} AND e.n = {n}",
+            crate::pg::cluster::literal(incident)
+        ));
+        let v: Value = serde_json::from_str(&text).expect("a row");
+        let e = &v["e"];
+        let s = |k: &str| e[k].as_str().expect(k).to_owned();
+        Entry {
+            office: s("office"),
+            seq: e["seq"].as_i64().expect("seq"),
+            incident: s("incident"),
+            n: e["n"].as_i64().expect("n"),
+            entry_type: s("type"),
+            at: e["at"].as_i64().expect("at"),
+            recorded: e["recorded"].as_i64().expect("recorded"),
+            by: s("by"),
+            os_user: s("os_user"),
+            imported: e["imported"].as_bool().expect("imported"),
+            simulated: e["simulated"].as_bool().expect("simulated"),
+            body: s("body"),
+            prev: s("prev"),
+            hash: s("hash"),
+            projection: v["i"].to_string(),
+        }
+    }
+}
+
+/// A row of `sitrep.entries` as a client would send it.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub office: String,
+    pub seq: i64,
+    pub incident: String,
+    pub n: i64,
+    pub entry_type: String,
+    pub at: i64,
+    pub recorded: i64,
+    pub by: String,
+    pub os_user: String,
+    pub imported: bool,
+    pub simulated: bool,
+    pub body: String,
+    pub prev: String,
+    pub hash: String,
+    pub projection: String,
+}
+
+impl Entry {
+    /// The INSERT that sends this row.
+    pub fn insert(&self) -> String {
+        use crate::pg::cluster::literal as l;
+        format!(
+            "INSERT INTO sitrep.entries (office, seq, incident, n, type, at, recorded, \"by\", \
+             os_user, imported, simulated, body, prev, hash, projection) VALUES \
+             ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+            l(&self.office),
+            self.seq,
+            l(&self.incident),
+            self.n,
+            l(&self.entry_type),
+            self.at,
+            self.recorded,
+            l(&self.by),
+            l(&self.os_user),
+            self.imported,
+            self.simulated,
+            l(&self.body),
+            l(&self.prev),
+            l(&self.hash),
+            l(&self.projection),
+        )
+    }
+}
+
+/// A local time (`YYYY-MM-DD HH:MM` in the built-in rules' zone, UTC+8) `m` minutes ago.
+pub fn minutes_ago(m: i64) -> String {
+    let zone = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8");
+    (chrono::Utc::now() - chrono::Duration::minutes(m))
+        .with_timezone(&zone)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }

@@ -4,4 +4,5 @@
 
 mod both;
 pub mod env;
+mod security;
 mod suite;
