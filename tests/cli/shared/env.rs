@@ -253,10 +253,16 @@ impl Entry {
     }
 }
 
+/// This machine's clock, which the cluster's server shares: what a real store records.
+#[allow(clippy::disallowed_methods)] // a test of a real store compares with the server's clock
+pub fn wall_clock() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
 /// A local time (`YYYY-MM-DD HH:MM` in the built-in rules' zone, UTC+8) `m` minutes ago.
 pub fn minutes_ago(m: i64) -> String {
     let zone = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8");
-    (chrono::Utc::now() - chrono::Duration::minutes(m))
+    (wall_clock() - chrono::Duration::minutes(m))
         .with_timezone(&zone)
         .format("%Y-%m-%d %H:%M")
         .to_string()

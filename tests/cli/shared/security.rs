@@ -110,7 +110,7 @@ fn an_officer_reads_and_writes_only_its_own_office() {
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(r.stderr.contains("cb"), "{}", r.stderr);
     let (_, v) = s.json_as(A, &["list"]);
-    assert_eq!(ids(&v), [a.clone()]);
+    assert_eq!(ids(&v), std::slice::from_ref(&a));
     // The owner's verify: both chains whole.
     let (code, v) = s.json_as(s.owner(), &["verify"]);
     assert_eq!((code, &v["ok"]), (0, &Value::Bool(true)), "{v}");
@@ -180,9 +180,9 @@ fn the_chain_link_and_the_recorded_time_are_the_servers() {
     e.prev = "0".repeat(64);
     e.hash = "f".repeat(64);
     e.recorded = 0;
-    let t0 = chrono::Utc::now().timestamp();
+    let t0 = super::env::wall_clock().timestamp();
     let out = s.psql(A, &e.insert());
-    let t1 = chrono::Utc::now().timestamp();
+    let t1 = super::env::wall_clock().timestamp();
     assert!(
         out.status.success(),
         "{}",
@@ -212,7 +212,7 @@ fn the_chain_link_and_the_recorded_time_are_the_servers() {
     };
     let err = fresh(&|e| e.by = "市长".to_owned());
     assert!(err.contains("in the name of the login"), "{err}");
-    let err = fresh(&|e| e.at = chrono::Utc::now().timestamp() + 86_400);
+    let err = fresh(&|e| e.at = super::env::wall_clock().timestamp() + 86_400);
     assert!(err.contains("after the server's clock"), "{err}");
     let err = fresh(&|e| e.imported = true);
     assert!(err.contains("only the store's owner imports"), "{err}");
@@ -273,7 +273,7 @@ fn the_citys_supervisor_reads_its_tree_and_appends_only_reviews() {
     assert_eq!(count(&s, CITY, "SELECT count(*) FROM sitrep.incidents"), 2);
     // Narrowed to one county.
     let (_, v) = s.json_as(CITY, &["list", "--office", "cb"]);
-    assert_eq!(ids(&v), [b.clone()]);
+    assert_eq!(ids(&v), std::slice::from_ref(&b));
 
     // Not a follow-up of a county's incident, by sitrep or by SQL…
     let r = s.run_as(CITY, &["update", &a, "--progress", "市里代报"]);
