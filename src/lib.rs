@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod render;
 pub mod rules;
 pub mod sha;
+pub mod stdout;
 pub mod store;
 pub mod tz;
 
@@ -173,14 +174,14 @@ pub fn run(p: Process) -> i32 {
     };
 
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(crate::stdout::Stdout(stdout.lock()));
     let result = commands::dispatch(&ctx, cli.command, &mut out).and_then(|exit| {
         out.flush()?;
         Ok(exit)
     });
     match result {
         Ok(exit) => exit as i32,
-        Err(e) if is_broken_pipe(&e) => 0,
+        Err(e) if crate::stdout::closed(&e) => 0,
         Err(e) => {
             let _ = out.flush();
             report_error(&e);
@@ -202,13 +203,6 @@ fn data_dir(env: &dyn Fn(&str) -> Option<String>) -> PathBuf {
         .or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".local/share")))
         .unwrap_or_else(|| PathBuf::from("."));
     base.join("sitrep")
-}
-
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
 }
 
 /// Prints an error: one line saying what and what to do, then its causes. Never a backtrace.
