@@ -114,7 +114,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     let n = a.entry.unwrap_or_default();
     let reason = clean_text("--reason", a.reason.as_deref().unwrap_or_default()).map_err(refuse)?;
 
-    let (mut store, actor) = super::open::write(ctx, None, false)?;
+    let (mut store, actor) = super::open::write(ctx, None, false, &record::Draft::argv("correct"))?;
     let read = record::read(ctx, &mut store, &a.id)?;
     let (rules, history) = (read.rules, read.history);
     let Some(target) = history.entry(n) else {

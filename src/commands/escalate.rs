@@ -45,7 +45,8 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
     let format = deadlines::format(ctx)?;
-    let (mut store, actor) = super::open::write(ctx, None, false)?;
+    let (mut store, actor) =
+        super::open::write(ctx, None, false, &record::Draft::argv("escalate"))?;
     let rules = record::read(ctx, &mut store, &a.id)?.rules;
     let levels = rules
         .levels

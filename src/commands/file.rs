@@ -74,10 +74,12 @@ pub fn run(ctx: &Ctx, mut a: Args, out: &mut dyn Write) -> Result<Exit> {
     // A shared store is opened first: the office's rules, held there, decide what is asked.
     // A file is opened (and made, on first use) only to write.
     let mut shared = match ctx.db.is_shared() {
-        true => Some(
-            super::open::write(ctx, a.office.as_deref(), false)
-                .map_err(|e| record::drafted(ctx, &draft(&a), e))?,
-        ),
+        true => Some(super::open::write(
+            ctx,
+            a.office.as_deref(),
+            false,
+            &draft(&a),
+        )?),
         false if a.office.is_some() => {
             return Err(crate::error::usage(crate::msg!(
                 "--office: a file is one office's record, and offices belong to a shared store (--db postgres://…)",

@@ -48,8 +48,30 @@ pub fn note(m: Option<&crate::i18n::Msg>) {
     }
 }
 
-/// Runs one command.
+/// Runs one command. A command that records an entry and meets a failing store anywhere (a
+/// read before the write included: a server gone between the two) says NOT recorded and keeps
+/// a draft, if the command did not already.
 pub fn dispatch(ctx: &Ctx, command: Command, out: &mut dyn Write) -> Result<Exit> {
+    let records = match &command {
+        Command::File(_) => Some("file"),
+        Command::Update(_) => Some("update"),
+        Command::Escalate(_) => Some("escalate"),
+        Command::Close(_) => Some("close"),
+        Command::Correct(_) => Some("correct"),
+        Command::Review(_) => Some("review"),
+        _ => None,
+    };
+    let result = run(ctx, command, out);
+    match (result, records) {
+        // `downcast_ref` sees a context at any depth, which `chain` items do not.
+        (Err(e), Some(name)) if e.downcast_ref::<crate::error::NotRecorded>().is_none() => {
+            Err(record::drafted(ctx, &record::Draft::argv(name), e))
+        }
+        (r, _) => r,
+    }
+}
+
+fn run(ctx: &Ctx, command: Command, out: &mut dyn Write) -> Result<Exit> {
     match command {
         Command::Init(a) => init::run(ctx, a, out),
         Command::File(a) => file::run(ctx, a, out),

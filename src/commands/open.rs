@@ -6,6 +6,7 @@
 
 use anyhow::Result;
 
+use super::record::Draft;
 use crate::context::{Ctx, LoadedRules, RulesSource};
 use crate::error::{refuse, usage};
 use crate::msg;
@@ -33,9 +34,17 @@ pub fn read(ctx: &Ctx, office: &OfficeArgs) -> Result<Store> {
 
 /// Opens the store to write (creating a file on first use where `create`), acting for
 /// `office`; returns it with who acts: the login on a shared store (`--as` may only repeat it).
-pub fn write(ctx: &Ctx, office: Option<&str>, create: bool) -> Result<(Store, String)> {
+/// A store that cannot be opened (a server unreachable, a file locked) keeps `draft`, what was
+/// given so far (the command line is always in a draft), as a failed write does.
+pub fn write(
+    ctx: &Ctx,
+    office: Option<&str>,
+    create: bool,
+    draft: &Draft<'_>,
+) -> Result<(Store, String)> {
     let actor = ctx.actor()?;
-    let store = for_writing(ctx, office, create)?;
+    let store =
+        for_writing(ctx, office, create).map_err(|e| super::record::drafted(ctx, draft, e))?;
     let Some(shared) = store.shared() else {
         return Ok((store, actor));
     };

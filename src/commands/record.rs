@@ -79,6 +79,17 @@ pub struct Draft<'a> {
     pub fields: serde_json::Value,
 }
 
+impl Draft<'_> {
+    /// A draft of what is on the command line alone (saved with every draft), before anything
+    /// was asked.
+    pub fn argv(command: &str) -> Draft<'_> {
+        Draft {
+            command,
+            fields: serde_json::Value::Null,
+        }
+    }
+}
+
 /// Opens the store, creating it if there is none yet, and runs `f` in one write transaction
 /// (`file`, the first write of a new store); a store that cannot be opened or created keeps a
 /// draft as [`write`] does.

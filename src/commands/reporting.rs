@@ -60,9 +60,19 @@ pub fn report(
     )?;
     let text = clean_text(flag, text.as_deref().unwrap_or_default()).map_err(refuse)?;
 
+    let draft = Draft {
+        command: if stage == Stage::Final {
+            "close"
+        } else {
+            "update"
+        },
+        fields: json!({
+            "id": id, "text": text, "at": at, "severity": severity, "report": flags.to_json(),
+        }),
+    };
     // The incident's pinned rules decide the zone, the figures and the checks; read them
     // first, without writing, so bad input is refused before anything is attempted.
-    let (mut store, actor) = super::open::write(ctx, None, false)?;
+    let (mut store, actor) = super::open::write(ctx, None, false, &draft)?;
     let read = record::read(ctx, &mut store, id)?;
     let (rules, history) = (read.rules, read.history);
     if let Some(closed) = history.closed {
@@ -84,16 +94,6 @@ pub fn report(
             report,
             severity: severity.clone(),
         },
-    };
-    let draft = Draft {
-        command: if stage == Stage::Final {
-            "close"
-        } else {
-            "update"
-        },
-        fields: json!({
-            "id": id, "text": text, "at": at, "severity": severity, "report": flags.to_json(),
-        }),
     };
     let rec = record::write(ctx, &mut store, &draft, |tx| {
         let stamp = Stamp::of(ctx, &actor, tx)?;

@@ -68,7 +68,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
         )));
     };
     let note = clean_text("--note", note).map_err(refuse)?;
-    let (mut store, actor) = super::open::write(ctx, None, false)?;
+    let (mut store, actor) = super::open::write(ctx, None, false, &record::Draft::argv("review"))?;
     let read = record::read(ctx, &mut store, &a.id)?;
     let rules = &read.rules;
     let at = match &a.at {
