@@ -11,29 +11,40 @@ use serde_json::Value;
 use crate::env::{Run, TestEnv};
 use crate::pg::cluster::{Cluster, cluster};
 
-pub struct Shared {
+pub struct Shared<'c> {
     pub env: TestEnv,
-    pub cluster: &'static Cluster,
+    pub cluster: &'c Cluster,
     pub db: String,
     /// Whether the store was made with `init --test-clock` (commands then run at the pinned
     /// clock of `env`; on a real store they run without `SITREP_NOW`).
     pub test_clock: bool,
 }
 
-impl Shared {
+impl Shared<'static> {
     /// A test store with no office yet; `None` where no cluster can be had (the test is then
     /// skipped, or fails under CI).
-    pub fn test_store() -> Option<Shared> {
-        Shared::make(true)
+    pub fn test_store() -> Option<Shared<'static>> {
+        Some(Shared::on(cluster()?, true))
     }
 
     /// A store on the server's clock, as a city would run one.
-    pub fn real_store() -> Option<Shared> {
-        Shared::make(false)
+    pub fn real_store() -> Option<Shared<'static>> {
+        Some(Shared::on(cluster()?, false))
     }
 
-    fn make(test_clock: bool) -> Option<Shared> {
-        let cluster = cluster()?;
+    /// The city `cs` and its counties `ca` and `cb`.
+    pub fn city() -> Option<Shared<'static>> {
+        let s = Shared::test_store()?;
+        s.add_office("cs", "市委市政府总值班室", None);
+        s.add_office("ca", "甲县总值班室", Some("cs"));
+        s.add_office("cb", "乙县总值班室", Some("cs"));
+        Some(s)
+    }
+}
+
+impl<'c> Shared<'c> {
+    /// A new store on `cluster` (a test store where `test_clock`).
+    pub fn on(cluster: &'c Cluster, test_clock: bool) -> Shared<'c> {
         let db = cluster.fresh_db();
         let s = Shared {
             env: TestEnv::new(),
@@ -46,16 +57,7 @@ impl Shared {
             init.push("--test-clock");
         }
         s.owner_ok(&init);
-        Some(s)
-    }
-
-    /// The city `cs` and its counties `ca` and `cb`.
-    pub fn city() -> Option<Shared> {
-        let s = Shared::test_store()?;
-        s.add_office("cs", "市委市政府总值班室", None);
-        s.add_office("ca", "甲县总值班室", Some("cs"));
-        s.add_office("cb", "乙县总值班室", Some("cs"));
-        Some(s)
+        s
     }
 
     /// The connection string for `login`.

@@ -4,5 +4,6 @@
 
 mod both;
 pub mod env;
+mod load;
 mod security;
 mod suite;

@@ -12,7 +12,7 @@ const B: &str = "乙县值班员";
 const CITY: &str = "市值班长";
 
 /// The city with an incident filed by each county's officer: (store, A's id, B's id).
-fn two_counties() -> Option<(Shared, String, String)> {
+fn two_counties() -> Option<(Shared<'static>, String, String)> {
     let s = Shared::city()?;
     s.grant("ca", A, false);
     s.grant("cb", B, false);
@@ -26,7 +26,7 @@ fn two_counties() -> Option<(Shared, String, String)> {
     Some((s, a, b))
 }
 
-fn count(s: &Shared, login: &str, sql: &str) -> i64 {
+fn count(s: &Shared<'_>, login: &str, sql: &str) -> i64 {
     let out = s.cluster.psql_ok(&s.db, login, sql);
     out.trim()
         .parse()
