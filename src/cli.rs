@@ -43,8 +43,9 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct Global {
-    /// The database file [default: sitrep.db in the data directory, ~/.local/share/sitrep/ on Linux]
-    #[arg(long, global = true, env = "SITREP_DB", value_name = "PATH")]
+    /// The database: a file, or a shared PostgreSQL store (postgres://user@host/db, or libpq's
+    /// key=value form) [default: sitrep.db in the data directory, ~/.local/share/sitrep/ on Linux]
+    #[arg(long, global = true, env = "SITREP_DB", value_name = "PATH|URL")]
     pub db: Option<String>,
 
     /// The reporting rules [default: ./reporting-rules.toml if present, else the built-in rules]

@@ -104,7 +104,7 @@ pub(super) const ARGS: &[(&str, &str, &str)] = &[
     (
         "*",
         "db",
-        "数据库文件（默认：数据目录中的 sitrep.db，如 ~/.local/share/sitrep/sitrep.db）",
+        "数据库：文件，或共享库的连接串（`postgres://用户@主机/库名`，或 `key=value` 形式）（默认：数据目录中的 sitrep.db，如 ~/.local/share/sitrep/sitrep.db）",
     ),
     (
         "*",
@@ -366,6 +366,7 @@ pub(super) const HELP_SEE_SHORT: &str = "打印帮助（-h 显示摘要）";
 /// Value names (`<TIME>`), by their English name.
 pub(super) const VALUE_NAMES: &[(&str, &str)] = &[
     ("PATH", "路径"),
+    ("PATH|URL", "路径|连接串"),
     ("FILE", "文件"),
     ("CODE", "代码"),
     ("LOGIN", "登录名"),

@@ -5,5 +5,6 @@
 mod both;
 pub mod env;
 mod load;
+mod moving_in;
 mod security;
 mod suite;
