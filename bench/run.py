@@ -4,6 +4,7 @@
     python3 bench/run.py            # 100,000 incidents, 1,000,000 entries, 1,000 open; and 10x history
     python3 bench/run.py --quick    # a tenth of that, to try the script
     python3 bench/run.py --no-10x   # skip the ten-times-history database
+    python3 bench/run.py --store postgres [--quick]   # the same on a shared PostgreSQL store (bench/pg.py)
 
 It builds sitrep (release), generates a realistic ledger (bench/generate.py), imports it, then
 times each command as a whole process several times and reports the median, the peak resident
@@ -24,7 +25,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "bench", "out")
-SITREP = os.path.join(ROOT, "target", "release", "sitrep")
+SITREP = os.path.join(os.path.abspath(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))), "release",
+                      "sitrep")
 NOW = "2026-11-01T12:00:00+08:00"
 NOW_S = 1793505600  # NOW as Unix seconds
 ENV = dict(os.environ, SITREP_NOW=NOW, LANG="C", NO_COLOR="1")
@@ -103,12 +105,20 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--no-10x", action="store_true")
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
+    ap.add_argument("--filings", type=int, default=10, help="per filer, of the 32 concurrent ones (postgres)")
+    ap.add_argument("--no-build", action="store_true", help="use the release binary as built")
     args = ap.parse_args()
+    if args.store == "postgres":
+        import pg
+        pg.main(args)
+        return
     scale = 10 if args.quick else 1
     n_inc, n_ent, n_open = 100_000 // scale, 1_000_000 // scale, 1_000
 
     os.makedirs(OUT, exist_ok=True)
-    sh(["cargo", "build", "--release", "--locked", "-q"], cwd=ROOT)
+    if not args.no_build:
+        sh(["cargo", "build", "--release", "--locked", "-q"], cwd=ROOT)
     # Away from the checkout, so sitrep runs on its built-in rules, not ./reporting-rules.toml.
     os.chdir(OUT)
     sqlite = sqlite3_shell()
