@@ -23,7 +23,7 @@ use crate::store::pg::OfficeAdd;
 pub enum Command {
     /// Add an office (the store's owner)
     #[command(
-        after_help = "Examples:\n  sitrep --db postgres://owner@db/duty office add city --name 市委市政府总值班室\n  sitrep --db postgres://owner@db/duty office add cg --name 城关区应急管理局 --parent city --rules county.toml"
+        after_help = "Examples:\n  sitrep --db postgres://owner@db/duty office add city --name 市委市政府总值班室\n  sitrep --db postgres://owner@db/duty office add cg --name 城关区应急管理局 --parent city --rules-file county.toml"
     )]
     Add {
         /// The office's code: lower case, a letter then up to 15 letters or digits; it begins

@@ -126,6 +126,7 @@ fn guards(tx: &mut postgres::Transaction<'_>) -> Result<Vec<Damage>> {
     let mut damage = Vec::new();
     for (table, trigger) in [
         ("entries", "entries_insert"),
+        ("entries", "entries_head"),
         ("entries", "entries_no_change"),
         ("entries", "entries_no_truncate"),
         ("rules", "rules_no_change"),
