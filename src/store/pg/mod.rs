@@ -15,6 +15,7 @@
 //!   conflicts, which the write path retries.
 //! - Times are integer Unix seconds in the tables, as in the SQLite file.
 
+mod bulk;
 pub mod conninfo;
 mod offices;
 pub(crate) mod open;
@@ -61,6 +62,8 @@ pub struct PgStore {
     /// The offices reads are narrowed to (`--office CODE [--tree]`); `None` is all readable.
     narrow: Option<Vec<String>>,
     damage: Vec<Damage>,
+    /// Whether writes are an import's (`prepare_bulk`).
+    bulk: bool,
 }
 
 impl PgStore {
@@ -120,6 +123,7 @@ impl Backend for PgStore {
             &self.shared,
             self.narrow.as_deref(),
             false,
+            false,
         )))
     }
 
@@ -131,6 +135,7 @@ impl Backend for PgStore {
             &self.shared,
             self.narrow.as_deref(),
             true,
+            self.bulk,
         )))
     }
 
@@ -161,6 +166,8 @@ impl Backend for PgStore {
     }
 
     fn prepare_bulk(&mut self) -> Result<()> {
+        // The owner's import then goes in a batch at a time (`bulk.rs`).
+        self.bulk = true;
         Ok(())
     }
 

@@ -71,6 +71,7 @@ pub fn open(at: &PgLocation, mode: Mode) -> Result<PgStore> {
         shared,
         narrow: None,
         damage: Vec::new(),
+        bulk: false,
     })
 }
 
@@ -115,6 +116,7 @@ pub fn create(at: &PgLocation, test_clock: bool) -> Result<(PgStore, bool)> {
         shared,
         narrow: None,
         damage: Vec::new(),
+        bulk: false,
     };
     if existed && store.shared.owner && store.shared.version < MIGRATIONS.len() {
         store.migrate()?;

@@ -319,8 +319,13 @@ BEGIN
     RETURN NEW;
 END
 $$;
+-- The owner's import (`store/pg/bulk.rs`) writes an office's incidents a batch at a time,
+-- chained by the client and checked by the database before it commits: its imported rows,
+-- under the transaction's `sitrep.bulk`, pass no trigger. Anyone may set that setting, but
+-- only the owner may insert an imported row (the policy below; the owner is not held to it).
 CREATE TRIGGER entries_insert BEFORE INSERT ON sitrep.entries
-    FOR EACH ROW EXECUTE FUNCTION sitrep.entries_insert();
+    FOR EACH ROW WHEN (NOT NEW.imported OR current_setting('sitrep.bulk', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION sitrep.entries_insert();
 
 -- At commit, each office's head is its chain's last entry: the first entry of a transaction
 -- to fire writes it, the rest find it current.
@@ -337,7 +342,9 @@ BEGIN
 END
 $$;
 CREATE CONSTRAINT TRIGGER entries_head AFTER INSERT ON sitrep.entries
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION sitrep.entries_head();
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+    WHEN (NOT NEW.imported OR current_setting('sitrep.bulk', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION sitrep.entries_head();
 
 CREATE FUNCTION sitrep.refuse_change() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog AS $$
@@ -362,8 +369,9 @@ ALTER TABLE sitrep.entries ENABLE ROW LEVEL SECURITY;
 CREATE POLICY read ON sitrep.entries FOR SELECT
     USING (office IN (SELECT sitrep.readable_offices()));
 CREATE POLICY append ON sitrep.entries FOR INSERT
-    WITH CHECK (office IN (SELECT sitrep.member_offices())
-                OR (type = 'review' AND office IN (SELECT sitrep.supervised_offices())));
+    WITH CHECK (NOT imported
+                AND (office IN (SELECT sitrep.member_offices())
+                     OR (type = 'review' AND office IN (SELECT sitrep.supervised_offices()))));
 
 ALTER TABLE sitrep.heads ENABLE ROW LEVEL SECURITY;
 CREATE POLICY read ON sitrep.heads FOR SELECT

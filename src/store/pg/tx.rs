@@ -29,6 +29,8 @@ pub struct Tx<'a> {
     write: bool,
     /// The offices whose chain this write has taken.
     locked: HashSet<String>,
+    /// The owner's import, a batch at a time (`bulk.rs`), where the store was prepared for it.
+    bulk: Option<super::bulk::Bulk>,
 }
 
 impl<'a> Tx<'a> {
@@ -37,6 +39,7 @@ impl<'a> Tx<'a> {
         shared: &'a Shared,
         narrow: Option<&'a [String]>,
         write: bool,
+        bulk: bool,
     ) -> Tx<'a> {
         Tx {
             tx,
@@ -44,6 +47,7 @@ impl<'a> Tx<'a> {
             narrow,
             write,
             locked: HashSet::new(),
+            bulk: (write && bulk && shared.owner).then(super::bulk::Bulk::default),
         }
     }
 
@@ -144,6 +148,14 @@ fn scope_ids(scope: Scope) -> (&'static str, i64, i64) {
 
 impl Read for Tx<'_> {
     fn incident(&mut self, id: &str) -> Result<Option<IncidentRow>> {
+        if let Some(bulk) = &self.bulk {
+            if let Some(row) = bulk.pending(id) {
+                return Ok(Some(row));
+            }
+            if bulk.absent(id) {
+                return Ok(None);
+            }
+        }
         self.lock_for(id)?;
         let sql = format!("SELECT {ROW} FROM sitrep.incidents WHERE id = $1");
         Ok(self.tx.query_opt(&sql, &[&id])?.map(|r| row_of(&r)))
@@ -403,6 +415,16 @@ impl Write for Tx<'_> {
                 "{id} 没有单位代码：共享库中每个编号都以单位代码开头（导入时请用 --office 代码）"
             )));
         };
+        if let Some(bulk) = &mut self.bulk
+            && entries.iter().all(|e| e.imported)
+            && entries.first().is_some_and(|e| e.n == 1)
+        {
+            return bulk.append(&mut self.tx, self.shared.test_clock, id, entries, row);
+        }
+        if let Some(bulk) = &mut self.bulk {
+            // Anything else follows what the import chained so far.
+            bulk.finish(&mut self.tx)?;
+        }
         let incident = id.to_string();
         // Every entry carries the row the incident's entries make, which the trigger applies;
         // the row says closed from its final report on, so an entry of this batch before the
@@ -463,7 +485,10 @@ impl Write for Tx<'_> {
         Ok(out)
     }
 
-    fn commit(self: Box<Self>) -> Result<()> {
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        if let Some(bulk) = &mut self.bulk {
+            bulk.finish(&mut self.tx)?;
+        }
         self.tx.commit().context(msg!(
             "cannot commit to the shared store",
             "无法提交到共享库"

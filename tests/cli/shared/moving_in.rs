@@ -100,4 +100,26 @@ fn a_countys_file_moves_into_the_citys_store_and_goes_on_numbering() {
     let (code, v) = s.json_as(&owner, &["verify"]);
     assert_eq!((code, &v["ok"]), (0, &Value::Bool(true)), "{v}");
     assert_eq!(v["imported"], serde_json::json!(3), "{v}");
+
+    // Into an office that has filed already: its chain goes on after what it holds, and an
+    // incident given twice in one file is refused with nothing written.
+    let mut other = TestEnv::new();
+    other.file(&[
+        "--occurred",
+        "2026-03-09 09:00",
+        "--known",
+        "2026-03-09 09:05",
+    ]);
+    let again = other.ok(&["export"]);
+    let twice = format!("{again}{again}");
+    let entries = s.owner_sql("SELECT count(*) FROM sitrep.entries");
+    let (code, out) = with_stdin(&s, &owner, &["import", "--office", "cb", "-"], &twice);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("cb-20260309-001"), "{out}");
+    assert_eq!(s.owner_sql("SELECT count(*) FROM sitrep.entries"), entries);
+    let (code, out) = with_stdin(&s, &owner, &["import", "--office", "cb", "-"], &again);
+    assert_eq!(code, 0, "{out}");
+    let (code, v) = s.json_as("乙县值班员", &["verify"]);
+    assert_eq!((code, &v["ok"]), (0, &Value::Bool(true)), "{v}");
+    assert_eq!(v["chains"][0]["entries"], serde_json::json!(2), "{v}");
 }

@@ -216,6 +216,12 @@ fn the_chain_link_and_the_recorded_time_are_the_servers() {
     assert!(err.contains("after the server's clock"), "{err}");
     let err = fresh(&|e| e.imported = true);
     assert!(err.contains("only the store's owner imports"), "{err}");
+    // Nor under the setting the owner's batch import passes the triggers with.
+    let mut e = s.entry(&id, 3);
+    e.n = 4;
+    e.imported = true;
+    let err = s.refused_sql(A, &format!("SET sitrep.bulk = 'on'; {}", e.insert()));
+    assert!(err.contains("row-level security"), "{err}");
     let err = fresh(&|e| e.simulated = true);
     assert!(err.contains("simulated clock"), "{err}");
     let err = fresh(&|e| e.n = 7);
