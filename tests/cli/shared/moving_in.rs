@@ -103,7 +103,7 @@ fn a_countys_file_moves_into_the_citys_store_and_goes_on_numbering() {
 
     // Into an office that has filed already: its chain goes on after what it holds, and an
     // incident given twice in one file is refused with nothing written.
-    let mut other = TestEnv::new();
+    let other = TestEnv::new();
     other.file(&[
         "--occurred",
         "2026-03-09 09:00",
