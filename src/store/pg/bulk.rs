@@ -290,6 +290,10 @@ impl Bulk {
         let Some(office) = self.office.take() else {
             return Ok(());
         };
+        // Whatever this transaction writes from here passes the triggers again. (Rows sent
+        // under the setting were judged as they went in: the deferred trigger's condition is
+        // taken when a row is inserted, not at commit.)
+        tx.execute("SELECT set_config('sitrep.bulk', 'off', true)", &[])?;
         if self.head.0 == self.start.0 {
             return Ok(());
         }
