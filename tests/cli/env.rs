@@ -503,3 +503,15 @@ impl Drop for Mount {
         let _ = Process::new("umount").arg(&self.0).status();
     }
 }
+
+/// The draft a failed command printed, read back.
+pub fn draft_of(stderr: &str) -> String {
+    let path = stderr
+        .split("what you typed is saved in ")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .unwrap_or_else(|| panic!("no draft path in: {stderr}"));
+    let text = std::fs::read_to_string(path.trim()).expect("the draft exists");
+    assert_eq!(mode(Path::new(path.trim())), 0o600, "a draft is private");
+    text
+}

@@ -4,23 +4,7 @@
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 
-use crate::env::{Mount, TestEnv, count, file_args, mode};
-
-/// The draft a failed command printed, read back.
-fn draft_of(stderr: &str) -> String {
-    let path = stderr
-        .split("what you typed is saved in ")
-        .nth(1)
-        .and_then(|rest| rest.split(':').next())
-        .unwrap_or_else(|| panic!("no draft path in: {stderr}"));
-    let text = std::fs::read_to_string(path.trim()).expect("the draft exists");
-    assert_eq!(
-        mode(std::path::Path::new(path.trim())),
-        0o600,
-        "a draft is private"
-    );
-    text
-}
+use crate::env::{Mount, TestEnv, count, draft_of, file_args};
 
 #[test]
 fn a_full_disk_records_nothing_and_keeps_the_draft() {

@@ -211,12 +211,7 @@ fn the_server_killed_under_eight_writers_keeps_every_acknowledged_entry() {
                 // Said NOT recorded, with the draft saved where it says.
                 let err = &a.run.stderr;
                 assert!(err.contains("NOT recorded"), "sitrep {:?}:\n{err}", a.args);
-                let path = err
-                    .split("saved in ")
-                    .nth(1)
-                    .and_then(|rest| rest.split(": fix the cause").next())
-                    .unwrap_or_else(|| panic!("no draft named:\n{err}"));
-                let draft = std::fs::read_to_string(path).expect("the draft is there");
+                let draft = crate::env::draft_of(err);
                 assert!(draft.contains(&a.args[1]), "{draft}");
             }
             code => panic!("sitrep {:?}: exit {code}\n{}", a.args, a.run.stderr),
@@ -293,12 +288,7 @@ fn a_connection_cut_mid_write_is_not_recorded_and_keeps_the_draft() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("NOT recorded"), "{err}");
-    let path = err
-        .split("saved in ")
-        .nth(1)
-        .and_then(|rest| rest.split(": fix the cause").next())
-        .unwrap_or_else(|| panic!("no draft named:\n{err}"));
-    let draft = std::fs::read_to_string(path).expect("the draft is there");
+    let draft = crate::env::draft_of(&err);
     assert!(draft.contains("续报：伤员已送医"), "{draft}");
     assert_eq!(count(&s, "SELECT count(*) FROM sitrep.entries"), 1);
     // Run again, it is recorded once.
