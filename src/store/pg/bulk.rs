@@ -17,6 +17,8 @@ use anyhow::{Result, bail};
 use crate::domain::id::IncidentId;
 use crate::domain::model::Entry;
 use crate::domain::row::IncidentRow;
+use crate::error::refuse;
+use crate::msg;
 use crate::store::chain::{Link, entry_hash};
 use crate::store::walk::GENESIS;
 
@@ -95,7 +97,10 @@ impl Bulk {
         }
         let number = i32::try_from(number)?;
         if self.numbers.get(&day).is_some_and(|&last| number <= last) {
-            bail!("{id} is not after the incidents of office {office} on {day} before it");
+            return Err(refuse(msg!(
+                "{id} comes after a later incident of office {office} on {day}: an office's numbers only go forward; give the lines in the order of their ids, as `sitrep export` writes them",
+                "{id} 排在 {office} 当日（{day}）编号更大的事件之后：单位的编号只能递增；请按编号顺序给出各行，与 `sitrep export` 的输出一致"
+            )));
         }
         self.numbers.insert(day.clone(), number);
         let incident = id.to_string();
@@ -105,10 +110,11 @@ impl Bulk {
                 bail!("entry {} of {incident} is not an imported one", e.n);
             }
             if e.simulated && !test_clock {
-                bail!(
-                    "sitrep: a simulated clock (SITREP_NOW) is refused on a shared store: entry {} of {incident}",
-                    e.n
-                );
+                let n = e.n;
+                return Err(refuse(msg!(
+                    "entry {n} of {incident} was recorded under a simulated clock (SITREP_NOW), which only a test store holds: import it into a store made with `sitrep init --test-clock`",
+                    "{incident} 的第 {n} 条记录是在模拟时钟（SITREP_NOW）下记入的，只有测试库可以收录：请导入用 `sitrep init --test-clock` 建立的库"
+                )));
             }
             let seq = self.head.0 + 1;
             let entry_type = e.body.entry_type().as_str().to_owned();
@@ -203,9 +209,10 @@ impl Bulk {
             )?
             .get(0);
         if behind > 0 {
-            bail!(
-                "sitrep: {behind} incidents are not after the numbers office {office} gave already on their days"
-            );
+            return Err(refuse(msg!(
+                "{behind} incidents have numbers at or below those office {office} has given on their days already: numbers only go forward, so import an office's history before it files on those days, or into an office of its own",
+                "{behind} 起事件的编号不大于 {office} 当日已用的编号：编号只能递增；请在该单位于这些日期报送之前导入其历史，或导入另设的单位"
+            )));
         }
         let rows: Vec<&IncidentRow> = incidents.iter().map(|(_, _, r)| r).collect();
         let col = |f: fn(&IncidentRow) -> String| rows.iter().map(|r| f(r)).collect::<Vec<_>>();

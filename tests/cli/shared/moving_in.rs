@@ -123,3 +123,27 @@ fn a_countys_file_moves_into_the_citys_store_and_goes_on_numbering() {
     assert_eq!((code, &v["ok"]), (0, &Value::Bool(true)), "{v}");
     assert_eq!(v["chains"][0]["entries"], serde_json::json!(2), "{v}");
 }
+
+#[test]
+fn numbers_that_would_go_backwards_are_refused_with_what_to_do() {
+    let Some(s) = Shared::city() else {
+        return;
+    };
+    let county = TestEnv::new();
+    county.file(&[]);
+    let line = county.ok(&["export"]);
+    let numbered = |n: &str| line.replace("\"20260310-001\"", &format!("\"20260310-{n}\""));
+    let owner = s.owner().to_owned();
+    let import = |text: &str| with_stdin(&s, &owner, &["import", "--office", "ca", "-"], text);
+    // Out of order within one file.
+    let (code, out) = import(&format!("{}{}", numbered("002"), numbered("001")));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("in the order of their ids"), "{out}");
+    // Behind what the office holds already.
+    let (code, out) = import(&numbered("005"));
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = import(&numbered("003"));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("numbers only go forward"), "{out}");
+    assert_eq!(s.owner_sql("SELECT count(*) FROM sitrep.incidents"), "1");
+}
