@@ -91,14 +91,17 @@ fn clean(field: &str, value: &str, multiline: bool) -> Result<String, Msg> {
     }
     for (i, c) in text.chars().enumerate() {
         let pos = i + 1;
-        let code = format!("U+{:04X}", u32::from(c));
+        // Spelled out only for a refusal: this loop sees every character of an import.
+        let code = || format!("U+{:04X}", u32::from(c));
         if !multiline && matches!(c, '\n' | '\u{2028}' | '\u{2029}') {
+            let code = code();
             return Err(msg!(
                 "{field} must be one line: it has a line break ({code}) at character {pos}",
                 "{field} 只能是一行：第 {pos} 个字符处有换行（{code}）"
             ));
         }
         if c.is_control() && c != '\n' && c != '\t' {
+            let code = code();
             return Err(msg!(
                 "{field} contains the control character {code} at character {pos}: remove it",
                 "{field} 第 {pos} 个字符是控制字符 {code}：请删除"
@@ -111,12 +114,14 @@ fn clean(field: &str, value: &str, multiline: bool) -> Result<String, Msg> {
             ));
         }
         if is_bidi_control(c) {
+            let code = code();
             return Err(msg!(
                 "{field} contains the bidirectional control {code} at character {pos}, which can make text display differently from what is stored: remove it",
                 "{field} 第 {pos} 个字符是双向文本控制符 {code}，会使显示与存储内容不一致：请删除"
             ));
         }
         if !multiline && is_invisible(c) {
+            let code = code();
             return Err(msg!(
                 "{field} contains the invisible character {code} at character {pos}, which a reader cannot see: remove it",
                 "{field} 第 {pos} 个字符是不可见字符 {code}，阅读者无法看到：请删除"

@@ -11,6 +11,9 @@
 //! - A bad line is refused with its line number and what is wrong, and nothing is written: the
 //!   whole import is one transaction.
 //! - A progress count goes to stderr on a terminal, nothing otherwise.
+//! - Lines are read and parsed on a thread of their own, ahead of the writer; the writer
+//!   takes them in order and stops at the first refusal, so what is refused, and the line
+//!   it names, are as if read one by one.
 
 mod parse;
 mod shape;
@@ -19,6 +22,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::mpsc;
 
 use anyhow::{Context as _, Result};
 
@@ -48,8 +52,8 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
-    let input: Box<dyn Read> = if a.file.as_os_str() == "-" {
-        Box::new(std::io::stdin().lock())
+    let input: Box<dyn Read + Send> = if a.file.as_os_str() == "-" {
+        Box::new(std::io::stdin())
     } else {
         Box::new(std::fs::File::open(&a.file).with_context(|| {
             let p = a.file.display();
@@ -82,11 +86,72 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
+/// Incidents read ahead of the writer, a batch at a time.
+const READ_AHEAD: usize = 64;
+const BATCH_LINES: usize = 256;
+
+/// A line's incident, or why it was refused, with its line number.
+type Read1 = (usize, Result<parse::InIncident, Msg>);
+
+/// Reads and parses the lines on a thread of their own, so that reading the next incidents
+/// goes on while the store writes the last ones (on a shared store the writer mostly waits
+/// for the server). Stops at the first error, which is sent like a line.
+fn read_lines(
+    reader: impl BufRead,
+    now: crate::domain::model::Instant,
+    send: &mpsc::SyncSender<Result<Vec<Read1>>>,
+) {
+    let mut batch = Vec::with_capacity(BATCH_LINES);
+    for (i, line) in reader.lines().enumerate() {
+        let number = i + 1;
+        let line = match line
+            .with_context(|| msg!("cannot read line {number}", "无法读取第 {number} 行"))
+        {
+            Ok(line) => line,
+            Err(e) => {
+                let _ = send.send(Ok(std::mem::take(&mut batch)));
+                let _ = send.send(Err(e));
+                return;
+            }
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let parsed = parse::incident(&line, now);
+        let refused = parsed.is_err();
+        batch.push((number, parsed));
+        if refused || batch.len() == BATCH_LINES {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_LINES));
+            if send.send(Ok(full)).is_err() || refused {
+                return;
+            }
+        }
+    }
+    let _ = send.send(Ok(batch));
+}
+
 /// Reads every line and writes every incident; any error rolls the whole import back.
 fn import(
     ctx: &Ctx,
     tx: &mut dyn StoreWrite,
-    reader: impl BufRead,
+    reader: impl BufRead + Send,
+    fallback: &LoadedRules,
+    office: Option<&str>,
+) -> Result<(u64, u64)> {
+    let (send, receive) = mpsc::sync_channel(READ_AHEAD);
+    let now = ctx.now;
+    std::thread::scope(|scope| {
+        scope.spawn(move || read_lines(reader, now, &send));
+        // Returning early drops `receive`, which stops the reader at its next batch.
+        write_all(ctx, tx, receive, fallback, office)
+    })
+}
+
+/// Writes what the reader sends.
+fn write_all(
+    ctx: &Ctx,
+    tx: &mut dyn StoreWrite,
+    receive: mpsc::Receiver<Result<Vec<Read1>>>,
     fallback: &LoadedRules,
     office: Option<&str>,
 ) -> Result<(u64, u64)> {
@@ -97,48 +162,44 @@ fn import(
     let mut repinned = 0u64;
     let progress = ctx.stderr_tty;
     let mut err = std::io::stderr();
-    for (i, line) in reader.lines().enumerate() {
-        let number = i + 1;
-        let line =
-            line.with_context(|| msg!("cannot read line {number}", "无法读取第 {number} 行"))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let at_line = |m: Msg| {
-            let (en, zh) = (m.en, m.zh);
-            refuse(msg!(
-                "line {number}: {en}; nothing was imported",
-                "第 {number} 行：{zh}；未导入任何记录"
-            ))
-        };
-        let inc = parse::incident(&line, ctx.now).map_err(at_line)?;
-        let rules = match stored_rules.get(&inc.rules) {
-            Some(r) => Rc::clone(r),
-            None => {
-                let r = if !inc.rules.is_empty() && tx.rules_text(&inc.rules)?.is_some() {
-                    ctx.pinned(tx, &inc.rules)?
-                } else {
-                    tx.store_rules(&fallback.rules.hash, &fallback.text, ctx.now)?;
-                    Rc::clone(&fallback.rules)
-                };
-                stored_rules.insert(inc.rules.clone(), Rc::clone(&r));
-                r
+    for batch in receive {
+        for (number, inc) in batch? {
+            let at_line = |m: Msg| {
+                let (en, zh) = (m.en, m.zh);
+                refuse(msg!(
+                    "line {number}: {en}; nothing was imported",
+                    "第 {number} 行：{zh}；未导入任何记录"
+                ))
+            };
+            let inc = inc.map_err(at_line)?;
+            let rules = match stored_rules.get(&inc.rules) {
+                Some(r) => Rc::clone(r),
+                None => {
+                    let r = if !inc.rules.is_empty() && tx.rules_text(&inc.rules)?.is_some() {
+                        ctx.pinned(tx, &inc.rules)?
+                    } else {
+                        tx.store_rules(&fallback.rules.hash, &fallback.text, ctx.now)?;
+                        Rc::clone(&fallback.rules)
+                    };
+                    stored_rules.insert(inc.rules.clone(), Rc::clone(&r));
+                    r
+                }
+            };
+            if !inc.rules.is_empty() && inc.rules != rules.hash {
+                repinned += 1;
             }
-        };
-        if !inc.rules.is_empty() && inc.rules != rules.hash {
-            repinned += 1;
-        }
-        entries += write_incident(tx, inc, &rules, office).map_err(at_line)?;
-        incidents += 1;
-        if progress && incidents % 1000 == 0 {
-            let _ = write!(
-                err,
-                "\r{}",
-                msg!(
-                    "importing… {incidents} incidents",
-                    "导入中… {incidents} 起事件"
-                )
-            );
+            entries += write_incident(tx, inc, &rules, office).map_err(at_line)?;
+            incidents += 1;
+            if progress && incidents % 1000 == 0 {
+                let _ = write!(
+                    err,
+                    "\r{}",
+                    msg!(
+                        "importing… {incidents} incidents",
+                        "导入中… {incidents} 起事件"
+                    )
+                );
+            }
         }
     }
     if progress {
