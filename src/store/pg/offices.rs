@@ -223,11 +223,12 @@ pub fn current_rules(
     office: &str,
 ) -> Result<Option<(String, String)>> {
     Ok(client
-        .query_opt(
+        .query_typed(
             "SELECT r.hash, r.text FROM sitrep.office_rules o JOIN sitrep.rules r ON r.hash = o.hash \
              WHERE o.office = $1 ORDER BY o.version DESC LIMIT 1",
-            &[&office],
+            &[(&office, postgres::types::Type::TEXT)],
         )?
+        .first()
         .map(|r| (r.get(0), r.get(1))))
 }
 

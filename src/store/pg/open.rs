@@ -176,35 +176,30 @@ pub fn refuse_other_version(shared: &Shared) -> Result<()> {
 
 /// Who the login is and what the store is; `None` where the database has no sitrep schema.
 fn learn(client: &mut postgres::Client, display: String) -> Result<Option<Shared>> {
-    let row = client.query_one(
+    // Every process opens the store, so what it learns comes in two statements of one round
+    // trip each (`query_typed` sends no separate prepare), the second one snapshot.
+    let row = client.query_typed(
         "SELECT session_user::text, current_database()::text, \
          to_regnamespace('sitrep') IS NOT NULL",
         &[],
     )?;
+    let row = row.first().context("the server answered nothing")?;
     let (login, database, exists): (String, String, bool) = (row.get(0), row.get(1), row.get(2));
     if !exists {
         return Ok(None);
     }
-    let mut tx = client
-        .build_transaction()
-        .isolation_level(postgres::IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()?;
-    let version = usize::try_from(version_of(&mut tx)?).unwrap_or(0);
-    let test_clock = tx
-        .query_opt("SELECT 1 FROM sitrep.meta WHERE key = 'test_clock'", &[])?
-        .is_some();
-    let owner: bool = tx.query_one("SELECT sitrep.is_owner()", &[])?.get(0);
-    let codes = |tx: &mut postgres::Transaction<'_>, f: &str| -> Result<Vec<String>> {
-        Ok(tx
-            .query(&format!("SELECT c FROM sitrep.{f}() AS c ORDER BY 1"), &[])?
-            .iter()
-            .map(|r| r.get(0))
-            .collect())
-    };
-    let members = codes(&mut tx, "member_offices")?;
-    let readable = codes(&mut tx, "readable_offices")?;
-    tx.commit()?;
+    let rows = client.query_typed(
+        "SELECT (SELECT value FROM sitrep.meta WHERE key = 'version'), \
+         EXISTS (SELECT 1 FROM sitrep.meta WHERE key = 'test_clock'), sitrep.is_owner(), \
+         ARRAY(SELECT c FROM sitrep.member_offices() AS c ORDER BY 1), \
+         ARRAY(SELECT c FROM sitrep.readable_offices() AS c ORDER BY 1)",
+        &[],
+    )?;
+    let row = rows.first().context("the server answered nothing")?;
+    let version: Option<String> = row.get(0);
+    let version = version.and_then(|v| v.parse().ok()).unwrap_or(0);
+    let (test_clock, owner): (bool, bool) = (row.get(1), row.get(2));
+    let (members, readable): (Vec<String>, Vec<String>) = (row.get(3), row.get(4));
     let acting = match members.as_slice() {
         [one] => Some(one.clone()),
         _ => None,

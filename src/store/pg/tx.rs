@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::types::ToSql;
+use postgres::types::{ToSql, Type};
 use serde_json::json;
 
 use super::Shared;
@@ -62,7 +62,7 @@ impl<'a> Tx<'a> {
         };
         if self.locked.insert(office.clone()) {
             self.tx
-                .execute("SELECT sitrep.lock_office($1)", &[&office])?;
+                .query_typed("SELECT sitrep.lock_office($1)", &[(&office, Type::TEXT)])?;
         }
         Ok(())
     }
@@ -158,14 +158,15 @@ impl Read for Tx<'_> {
         }
         self.lock_for(id)?;
         let sql = format!("SELECT {ROW} FROM sitrep.incidents WHERE id = $1");
-        Ok(self.tx.query_opt(&sql, &[&id])?.map(|r| row_of(&r)))
+        let rows = self.tx.query_typed(&sql, &[(&id, Type::TEXT)])?;
+        Ok(rows.first().map(row_of))
     }
 
     fn entries(&mut self, id: &str) -> Result<Vec<Entry>> {
         self.lock_for(id)?;
         let sql = format!("SELECT {ENTRY} FROM sitrep.entries WHERE incident = $1 ORDER BY n");
         self.tx
-            .query(&sql, &[&id])?
+            .query_typed(&sql, &[(&id, Type::TEXT)])?
             .iter()
             .map(|r| entry_of(r).map(|(_, e)| e))
             .collect()
@@ -174,7 +175,11 @@ impl Read for Tx<'_> {
     fn rules_text(&mut self, hash: &str) -> Result<Option<String>> {
         Ok(self
             .tx
-            .query_opt("SELECT text FROM sitrep.rules WHERE hash = $1", &[&hash])?
+            .query_typed(
+                "SELECT text FROM sitrep.rules WHERE hash = $1",
+                &[(&hash, Type::TEXT)],
+            )?
+            .first()
             .map(|r| r.get(0)))
     }
 
@@ -364,19 +369,24 @@ impl Write for Tx<'_> {
         }
         let secs: i64 = self
             .tx
-            .query_one(
+            .query_typed(
                 "SELECT floor(extract(epoch FROM clock_timestamp()))::bigint",
                 &[],
             )?
+            .first()
+            .context("the server answered nothing")?
             .get(0);
         Ok(Some(from_unix(secs)))
     }
 
     fn store_rules(&mut self, hash: &str, text: &str, now: Instant) -> Result<()> {
-        let have = self
+        let have = !self
             .tx
-            .query_opt("SELECT 1 FROM sitrep.rules WHERE hash = $1", &[&hash])?
-            .is_some();
+            .query_typed(
+                "SELECT 1 FROM sitrep.rules WHERE hash = $1",
+                &[(&hash, Type::TEXT)],
+            )?
+            .is_empty();
         if have {
             return Ok(());
         }
@@ -398,7 +408,12 @@ impl Write for Tx<'_> {
         let day = IncidentId::day(date);
         let n: i32 = self
             .tx
-            .query_one("SELECT sitrep.next_number($1, $2)", &[&office, &day])?
+            .query_typed(
+                "SELECT sitrep.next_number($1, $2)",
+                &[(&office, Type::TEXT), (&day, Type::TEXT)],
+            )?
+            .first()
+            .context("the server gave no number")?
             .get(0);
         Ok(IncidentId::of_office(&office, date, u32::try_from(n)?))
     }
@@ -439,34 +454,34 @@ impl Write for Tx<'_> {
             };
             projection(row, closed)
         };
-        let stmt = self.tx.prepare(
-            "INSERT INTO sitrep.entries (office, seq, incident, n, type, at, recorded, by, \
-             os_user, imported, simulated, body, prev, hash, projection) \
+        // One round trip an entry (a filing has one or two): no separate prepare.
+        const INSERT: &str = "INSERT INTO sitrep.entries (office, seq, incident, n, type, at, \
+             recorded, by, os_user, imported, simulated, body, prev, hash, projection) \
              VALUES ($1, 0, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', '', $12) \
-             RETURNING recorded, hash",
-        )?;
+             RETURNING recorded, hash";
         let mut out = Vec::with_capacity(entries.len());
         for (k, e) in entries.iter().enumerate() {
             let n = i32::try_from(e.n)?;
             let ty = e.body.entry_type().as_str();
             let body = e.body.to_stored();
-            let r = self
+            let projection = projection(k)?;
+            let rows = self
                 .tx
-                .query_one(
-                    &stmt,
+                .query_typed(
+                    INSERT,
                     &[
-                        &office,
-                        &incident,
-                        &n,
-                        &ty,
-                        &e.at.timestamp(),
-                        &e.recorded.timestamp(),
-                        &e.by,
-                        &e.os_user,
-                        &e.imported,
-                        &e.simulated,
-                        &body,
-                        &projection(k)?,
+                        (&office, Type::TEXT),
+                        (&incident, Type::TEXT),
+                        (&n, Type::INT4),
+                        (&ty, Type::TEXT),
+                        (&e.at.timestamp(), Type::INT8),
+                        (&e.recorded.timestamp(), Type::INT8),
+                        (&e.by, Type::TEXT),
+                        (&e.os_user, Type::TEXT),
+                        (&e.imported, Type::BOOL),
+                        (&e.simulated, Type::BOOL),
+                        (&body, Type::TEXT),
+                        (&projection, Type::TEXT),
                     ],
                 )
                 .with_context(|| {
@@ -476,6 +491,7 @@ impl Write for Tx<'_> {
                         "无法写入 {incident} 的第 {n} 条记录"
                     )
                 })?;
+            let r = rows.first().context("the server returned no entry")?;
             out.push(Entry {
                 recorded: from_unix(r.get(0)),
                 hash: r.get(1),
