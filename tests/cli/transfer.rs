@@ -252,3 +252,55 @@ pub fn import_reads_standard_input() {
     );
     assert_eq!(fresh.incident_count(), 2);
 }
+
+/// Lines are read ahead of the writer, a batch at a time: a refusal far into the file still
+/// names its own line, comes before any later one, and leaves nothing written.
+#[test]
+pub fn a_refusal_past_the_lines_read_ahead_names_its_line_and_nothing_is_written() {
+    let env = ledger();
+    let template = lines(&env.ok(&["export"]))[1].clone();
+    let good = |k: usize| {
+        let mut l = template.clone();
+        l["id"] = json!(format!("20260311-{k:03}"));
+        l.to_string()
+    };
+    let mut fresh = TestEnv::new();
+    fresh.at("2026-03-20T09:00:00+08:00");
+    let file = env.path("long.jsonl");
+
+    // A line that is not JSON at 601, and one that is not UTF-8 after it.
+    let mut text: Vec<u8> = Vec::new();
+    for k in 1..=600 {
+        text.extend(good(k).bytes().chain(*b"\n"));
+    }
+    text.extend(b"{not json\n\xff\xfe\n");
+    std::fs::write(&file, &text).expect("written");
+    let r = fresh.run(&["import", file.to_str().expect("utf-8")]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("error: line 601: not valid JSON"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(fresh.incident_count(), 0);
+
+    // A line that cannot be read at all (not UTF-8) at 301.
+    let mut text: Vec<u8> = Vec::new();
+    for k in 1..=300 {
+        text.extend(good(k).bytes().chain(*b"\n"));
+    }
+    text.extend(b"\xff\xfe\n");
+    text.extend(good(301).bytes());
+    std::fs::write(&file, &text).expect("written");
+    let r = fresh.run(&["import", file.to_str().expect("utf-8")]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot read line 301"), "{}", r.stderr);
+    assert_eq!(fresh.incident_count(), 0);
+    assert_eq!(fresh.entry_count(), 0);
+
+    // And the same 300 lines alone go in.
+    text.truncate(text.len() - good(301).len() - 3);
+    std::fs::write(&file, &text).expect("written");
+    fresh.ok(&["import", file.to_str().expect("utf-8")]);
+    assert_eq!(fresh.incident_count(), 300);
+}

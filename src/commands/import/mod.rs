@@ -11,26 +11,24 @@
 //! - A bad line is refused with its line number and what is wrong, and nothing is written: the
 //!   whole import is one transaction.
 //! - A progress count goes to stderr on a terminal, nothing otherwise.
-//! - Lines are read and parsed on a thread of their own, ahead of the writer; the writer
-//!   takes them in order and stops at the first refusal, so what is refused, and the line
-//!   it names, are as if read one by one.
+//! - Lines are read, parsed and replayed on a thread of their own (`read`), ahead of the
+//!   writer; the writer takes them in order and stops at the first refusal, so what is
+//!   refused, and the line it names, are as if read one by one.
 
 mod parse;
+mod read;
 mod shape;
 
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
-use std::rc::Rc;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use anyhow::{Context as _, Result};
 
-use super::record::{new_entry, reclassification};
+use self::read::Sent;
 use crate::context::{Ctx, LoadedRules};
 use crate::domain::id::IncidentId;
-use crate::domain::model::{Body, Entry};
-use crate::domain::replay::replay;
+use crate::domain::model::Entry;
 use crate::domain::row::IncidentRow;
 use crate::error::{Exit, refuse};
 use crate::i18n::Msg;
@@ -86,49 +84,8 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
-/// Incidents read ahead of the writer, a batch at a time.
+/// Batches of lines read ahead of the writer.
 const READ_AHEAD: usize = 64;
-const BATCH_LINES: usize = 256;
-
-/// A line's incident, or why it was refused, with its line number.
-type Read1 = (usize, Result<parse::InIncident, Msg>);
-
-/// Reads and parses the lines on a thread of their own, so that reading the next incidents
-/// goes on while the store writes the last ones (on a shared store the writer mostly waits
-/// for the server). Stops at the first error, which is sent like a line.
-fn read_lines(
-    reader: impl BufRead,
-    now: crate::domain::model::Instant,
-    send: &mpsc::SyncSender<Result<Vec<Read1>>>,
-) {
-    let mut batch = Vec::with_capacity(BATCH_LINES);
-    for (i, line) in reader.lines().enumerate() {
-        let number = i + 1;
-        let line = match line
-            .with_context(|| msg!("cannot read line {number}", "无法读取第 {number} 行"))
-        {
-            Ok(line) => line,
-            Err(e) => {
-                let _ = send.send(Ok(std::mem::take(&mut batch)));
-                let _ = send.send(Err(e));
-                return;
-            }
-        };
-        if line.trim().is_empty() {
-            continue;
-        }
-        let parsed = parse::incident(&line, now);
-        let refused = parsed.is_err();
-        batch.push((number, parsed));
-        if refused || batch.len() == BATCH_LINES {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_LINES));
-            if send.send(Ok(full)).is_err() || refused {
-                return;
-            }
-        }
-    }
-    let _ = send.send(Ok(batch));
-}
 
 /// Reads every line and writes every incident; any error rolls the whole import back.
 fn import(
@@ -139,31 +96,51 @@ fn import(
     office: Option<&str>,
 ) -> Result<(u64, u64)> {
     let (send, receive) = mpsc::sync_channel(READ_AHEAD);
+    let (rules_send, rules_receive) = mpsc::sync_channel(1);
     let now = ctx.now;
     std::thread::scope(|scope| {
-        scope.spawn(move || read_lines(reader, now, &send));
-        // Returning early drops `receive`, which stops the reader at its next batch.
-        write_all(ctx, tx, receive, fallback, office)
+        scope.spawn(move || read::read_all(reader, now, office, &send, &rules_receive));
+        // Returning early drops `receive` and `rules_send`, which stops the reader.
+        write_all(ctx, tx, &receive, &rules_send, fallback)
     })
 }
 
-/// Writes what the reader sends.
+/// Writes what the reader sends, and answers its questions for rules.
 fn write_all(
     ctx: &Ctx,
     tx: &mut dyn StoreWrite,
-    receive: mpsc::Receiver<Result<Vec<Read1>>>,
+    receive: &mpsc::Receiver<Vec<Sent>>,
+    rules_send: &mpsc::SyncSender<Arc<Rules>>,
     fallback: &LoadedRules,
-    office: Option<&str>,
 ) -> Result<(u64, u64)> {
     let mut incidents = 0u64;
     let mut entries = 0u64;
-    let mut stored_rules: HashMap<String, Rc<Rules>> = HashMap::new();
-    // Incidents that named rules this database does not have, pinned to the rules in force.
+    // The rules in force, for the reader, once: incidents that named rules this database does
+    // not have are pinned to them.
+    let mut in_force: Option<Arc<Rules>> = None;
     let mut repinned = 0u64;
     let progress = ctx.stderr_tty;
     let mut err = std::io::stderr();
     for batch in receive {
-        for (number, inc) in batch? {
+        for sent in batch {
+            let (number, prepared) = match sent {
+                Sent::Line(number, prepared) => (number, prepared),
+                Sent::NeedRules(hash) => {
+                    let rules = if !hash.is_empty() && tx.rules_text(&hash)?.is_some() {
+                        Arc::new(Rules::clone(&*ctx.pinned(tx, &hash)?))
+                    } else {
+                        tx.store_rules(&fallback.rules.hash, &fallback.text, ctx.now)?;
+                        Arc::clone(
+                            in_force
+                                .get_or_insert_with(|| Arc::new(Rules::clone(&*fallback.rules))),
+                        )
+                    };
+                    // The reader waits for this; if it is gone, its error comes next.
+                    let _ = rules_send.send(rules);
+                    continue;
+                }
+                Sent::Failed(e) => return Err(e),
+            };
             let at_line = |m: Msg| {
                 let (en, zh) = (m.en, m.zh);
                 refuse(msg!(
@@ -171,24 +148,9 @@ fn write_all(
                     "第 {number} 行：{zh}；未导入任何记录"
                 ))
             };
-            let inc = inc.map_err(at_line)?;
-            let rules = match stored_rules.get(&inc.rules) {
-                Some(r) => Rc::clone(r),
-                None => {
-                    let r = if !inc.rules.is_empty() && tx.rules_text(&inc.rules)?.is_some() {
-                        ctx.pinned(tx, &inc.rules)?
-                    } else {
-                        tx.store_rules(&fallback.rules.hash, &fallback.text, ctx.now)?;
-                        Rc::clone(&fallback.rules)
-                    };
-                    stored_rules.insert(inc.rules.clone(), Rc::clone(&r));
-                    r
-                }
-            };
-            if !inc.rules.is_empty() && inc.rules != rules.hash {
-                repinned += 1;
-            }
-            entries += write_incident(tx, inc, &rules, office).map_err(at_line)?;
+            let p = prepared.map_err(at_line)?;
+            entries += store_incident(tx, p.id, &p.id_text, p.staged).map_err(at_line)?;
+            repinned += u64::from(p.repinned);
             incidents += 1;
             if progress && incidents % 1000 == 0 {
                 let _ = write!(
@@ -226,76 +188,25 @@ fn write_all(
     Ok((incidents, entries))
 }
 
-/// Replays one incident and appends its entries; returns how many were written.
-fn write_incident(
+/// Appends one replayed incident, unless the store holds its id already; returns how many
+/// entries were written.
+fn store_incident(
     tx: &mut dyn StoreWrite,
-    inc: parse::InIncident,
-    rules: &Rc<Rules>,
-    office: Option<&str>,
+    id: IncidentId,
+    id_text: &str,
+    staged: Result<(Vec<Entry>, IncidentRow), Msg>,
 ) -> Result<u64, Msg> {
-    let mut id = IncidentId::parse(&inc.id)?;
-    if let Some(o) = office {
-        id = id.in_office(o);
-    }
-    let id_text = id.to_string();
     let storage = |e: anyhow::Error| {
         let e = format!("{e:#}");
         msg!("cannot store it: {e}", "无法存储：{e}")
     };
-    if tx.incident(&id_text).map_err(storage)?.is_some() {
+    if tx.incident(id_text).map_err(storage)?.is_some() {
         return Err(msg!(
             "incident {id_text} exists already in this database",
             "事件 {id_text} 已存在于本数据库"
         ));
     }
-    let mut entries: Vec<Entry> = Vec::with_capacity(inc.entries.len() + 2);
-    let mut renumber: HashMap<u32, u32> = HashMap::new();
-    let mut severity = None;
-    for e in inc.entries {
-        let n = u32::try_from(entries.len() + 1).unwrap_or(u32::MAX);
-        let mut body = e.body;
-        match &mut body {
-            Body::Initial { rules: pinned, .. } => pinned.clone_from(&rules.hash),
-            Body::Correction { corrects, .. } => {
-                let old = *corrects;
-                *corrects = *renumber.get(&old).ok_or_else(|| {
-                    let k = e.n;
-                    msg!(
-                        "entry {k} corrects entry {old}, which does not come before it",
-                        "第 {k} 条更正第 {old} 条，但被更正的记录不在其前"
-                    )
-                })?;
-            }
-            _ => {}
-        }
-        let stamp = super::record::Stamp {
-            by: e.by,
-            os_user: e.os_user,
-            recorded: e.recorded,
-            imported: true,
-            simulated: e.simulated,
-        };
-        let changes_severity = !matches!(body, Body::Escalation { .. });
-        entries.push(new_entry(n, e.at, &stamp, body));
-        renumber.insert(e.n, n);
-        if changes_severity {
-            let h = replay(&entries, rules, None)?.ok_or_else(|| {
-                msg!(
-                    "the first entry must be the initial report",
-                    "第一条记录必须是首报"
-                )
-            })?;
-            if let Some(before) = severity
-                && let Some((at, body)) = reclassification(before, &h, e.at, n, rules)
-            {
-                entries.push(new_entry(n + 1, at, &stamp, body));
-            }
-            severity = Some(h.severity());
-        }
-    }
-    let h = replay(&entries, rules, None)?
-        .ok_or_else(|| msg!("an incident without entries", "事件没有任何记录"))?;
-    tx.append(&id, &entries, &IncidentRow::of(&id_text, &h, rules))
-        .map_err(storage)?;
+    let (entries, row) = staged?;
+    tx.append(&id, &entries, &row).map_err(storage)?;
     Ok(entries.len() as u64)
 }
