@@ -5,8 +5,10 @@
 //! chain is taken first (`lock_office`), then continued here with the hash every backend keeps
 //! (`store::chain`), so each `append` returns the entries as stored. Rows go in by `unnest`,
 //! under the transaction's `sitrep.bulk` (which lets the owner's imported rows pass the
-//! triggers, see `schema.sql`); before the commit the database walks what was written with its
-//! own `entry_hash` and refuses a chain that does not hold, and the office's head and day
+//! triggers, see `schema.sql`). The statement that inserts a batch hashes every row with the
+//! database's own `entry_hash`, stores that hash, and counts the rows where the client's hash
+//! or link differs from the database's (the first row linked to the chain's end as the
+//! database has it): any is refused, and nothing is imported. The office's head and day
 //! counters are written once. Numbers only go forward within an office and day, as the trigger
 //! holds an import to.
 
@@ -29,8 +31,10 @@ const BATCH: usize = 20_000;
 #[derive(Default)]
 pub struct Bulk {
     office: Option<String>,
-    /// The chain's end as this import found it, and as it stands now.
+    /// The chain's end as this import found it, as the database has checked it (after the last
+    /// batch sent), and as the client has it now.
     start: (i64, String),
+    checked: String,
     head: (i64, String),
     /// The last number given in this import, per day.
     numbers: HashMap<String, i32>,
@@ -182,6 +186,7 @@ impl Bulk {
         self.imported.clear();
         self.office = Some(office.to_owned());
         self.start = head.clone();
+        self.checked = head.1.clone();
         self.head = head;
         self.numbers.clear();
         Ok(())
@@ -256,31 +261,48 @@ impl Bulk {
         let entries = std::mem::take(&mut self.entries);
         let text = |f: fn(&Staged) -> &str| entries.iter().map(f).collect::<Vec<_>>();
         let int = |f: fn(&Staged) -> i64| entries.iter().map(f).collect::<Vec<_>>();
-        tx.execute(
-            "INSERT INTO sitrep.entries (office, seq, incident, n, type, at, recorded, \"by\", \
-             os_user, imported, simulated, body, prev, hash, projection) \
-             SELECT $1, u.seq, u.incident, u.n, u.type, u.at, u.recorded, u.by, u.os_user, true, \
-             u.simulated, u.body, u.prev, u.hash, NULL \
-             FROM unnest($2::bigint[], $3::text[], $4::int[], $5::text[], $6::bigint[], \
-             $7::bigint[], $8::text[], $9::text[], $10::boolean[], $11::text[], $12::text[], \
-             $13::text[]) AS u(seq, incident, n, type, at, recorded, by, os_user, simulated, \
-             body, prev, hash)",
-            &[
-                &office,
-                &int(|e| e.seq),
-                &text(|e| &e.incident),
-                &entries.iter().map(|e| e.n).collect::<Vec<_>>(),
-                &text(|e| &e.entry_type),
-                &int(|e| e.at),
-                &int(|e| e.recorded),
-                &text(|e| &e.by),
-                &text(|e| &e.os_user),
-                &entries.iter().map(|e| e.simulated).collect::<Vec<_>>(),
-                &text(|e| &e.body),
-                &text(|e| &e.prev),
-                &text(|e| &e.hash),
-            ],
-        )?;
+        // The database's hash of each row is what is stored; the rows where the client's hash
+        // or link is not the database's are counted (the insert runs to completion whether or
+        // not they are, and the count refuses the import).
+        let broken: i64 = tx
+            .query_one(
+                "WITH u AS MATERIALIZED (SELECT u.*, sitrep.entry_hash(u.prev, u.seq, u.incident, \
+                 u.n, u.type, u.at, u.recorded, u.by, u.os_user, true, u.simulated, u.body) AS want \
+                 FROM unnest($2::bigint[], $3::text[], $4::int[], $5::text[], $6::bigint[], \
+                 $7::bigint[], $8::text[], $9::text[], $10::boolean[], $11::text[], $12::text[], \
+                 $13::text[]) AS u(seq, incident, n, type, at, recorded, by, os_user, simulated, \
+                 body, prev, hash)), \
+                 ins AS (INSERT INTO sitrep.entries (office, seq, incident, n, type, at, recorded, \
+                 \"by\", os_user, imported, simulated, body, prev, hash, projection) \
+                 SELECT $1, seq, incident, n, type, at, recorded, by, os_user, true, simulated, \
+                 body, prev, want, NULL FROM u) \
+                 SELECT count(*) FROM (SELECT hash, want, prev, \
+                 lag(want) OVER (ORDER BY seq) AS before FROM u) x \
+                 WHERE x.hash <> x.want OR x.prev <> coalesce(x.before, $14)",
+                &[
+                    &office,
+                    &int(|e| e.seq),
+                    &text(|e| &e.incident),
+                    &entries.iter().map(|e| e.n).collect::<Vec<_>>(),
+                    &text(|e| &e.entry_type),
+                    &int(|e| e.at),
+                    &int(|e| e.recorded),
+                    &text(|e| &e.by),
+                    &text(|e| &e.os_user),
+                    &entries.iter().map(|e| e.simulated).collect::<Vec<_>>(),
+                    &text(|e| &e.body),
+                    &text(|e| &e.prev),
+                    &text(|e| &e.hash),
+                    &self.checked,
+                ],
+            )?
+            .get(0);
+        if broken > 0 {
+            bail!(
+                "sitrep: the chain of office {office} as imported does not hold at {broken} entries; nothing was imported"
+            );
+        }
+        self.checked.clone_from(&self.head.1);
         tx.execute(
             "INSERT INTO sitrep.counters (office, day, last) \
              SELECT $1, u.day, max(u.number) FROM unnest($2::text[], $3::int[]) AS u(day, number) \
@@ -291,7 +313,7 @@ impl Bulk {
         Ok(())
     }
 
-    /// Sends the rest, has the database check the chain written, and writes the head.
+    /// Sends the rest (the database checks each batch as it goes in), and writes the head.
     pub fn finish(&mut self, tx: &mut postgres::Transaction<'_>) -> Result<()> {
         self.flush(tx)?;
         let Some(office) = self.office.take() else {
@@ -303,22 +325,6 @@ impl Bulk {
         tx.execute("SELECT set_config('sitrep.bulk', 'off', true)", &[])?;
         if self.head.0 == self.start.0 {
             return Ok(());
-        }
-        let broken: i64 = tx
-            .query_one(
-                "SELECT count(*) FROM (SELECT seq, prev, hash, \
-                 lag(hash) OVER (ORDER BY seq) AS before, \
-                 sitrep.entry_hash(prev, seq, incident, n, type, at, recorded, \"by\", os_user, \
-                 imported, simulated, body) AS want \
-                 FROM sitrep.entries WHERE office = $1 AND seq > $2) x \
-                 WHERE x.hash <> x.want OR x.prev <> coalesce(x.before, $3)",
-                &[&office, &self.start.0, &self.start.1],
-            )?
-            .get(0);
-        if broken > 0 {
-            bail!(
-                "sitrep: the chain of office {office} as imported does not hold at {broken} entries; nothing was imported"
-            );
         }
         tx.execute(
             "UPDATE sitrep.heads SET seq = $2, hash = $3 WHERE office = $1",

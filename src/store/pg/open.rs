@@ -10,7 +10,7 @@ use crate::msg;
 
 /// The migrations, in order: `meta.version` is how many have run. `:users` is the store's group
 /// role, which every office role is a member of.
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("schema.sql"), include_str!("migration2.sql")];
 
 /// A shared store's connection string and the `PG*` environment it is read with.
 #[derive(Debug, Clone)]
@@ -82,6 +82,7 @@ pub fn create(at: &PgLocation, test_clock: bool) -> Result<(PgStore, bool)> {
     let existed = learn(&mut client, display.clone())?.is_some();
     if !existed {
         let db = database(&mut client)?;
+        refuse_encoding(&mut client, &db)?;
         let users = users_role(&db);
         let mut tx = client.transaction()?;
         tx.batch_execute(&format!(
@@ -90,11 +91,16 @@ pub fn create(at: &PgLocation, test_clock: bool) -> Result<(PgStore, bool)> {
             lit = literal(&users),
             ident = ident(&users)
         ))?;
-        tx.batch_execute(&MIGRATIONS[0].replace(":users", &ident(&users)))
-            .context(msg!("migration 1 failed", "第 1 号迁移失败"))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate() {
+            tx.batch_execute(&sql.replace(":users", &ident(&users)))
+                .with_context(|| {
+                    let n = i + 1;
+                    msg!("migration {n} failed", "第 {n} 号迁移失败")
+                })?;
+        }
         tx.execute(
-            "INSERT INTO sitrep.meta (key, value) VALUES ('version', '1')",
-            &[],
+            "INSERT INTO sitrep.meta (key, value) VALUES ('version', $1)",
+            &[&MIGRATIONS.len().to_string()],
         )?;
         if test_clock {
             tx.execute(
@@ -122,6 +128,23 @@ pub fn create(at: &PgLocation, test_clock: bool) -> Result<(PgStore, bool)> {
         store.migrate()?;
     }
     Ok((store, existed))
+}
+
+/// A store is made only in a UTF-8 database: it holds Chinese text, and its chain's encoding is
+/// defined on UTF-8 bytes.
+fn refuse_encoding(client: &mut postgres::Client, db: &str) -> Result<()> {
+    let rows = client.simple_query("SHOW server_encoding")?;
+    let encoding = rows.iter().find_map(|m| match m {
+        postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_owned),
+        _ => None,
+    });
+    match encoding.as_deref() {
+        Some("UTF8") | None => Ok(()),
+        Some(enc) => Err(refuse(msg!(
+            "the database {db} is in {enc}, and a shared store needs UTF-8 (it holds Chinese text): make one with `createdb -E UTF8 -T template0 NAME` and run init there",
+            "数据库 {db} 的编码是 {enc}，共享库需要 UTF-8（其中有中文）：请用 `createdb -E UTF8 -T template0 库名` 新建数据库后再运行 init"
+        ))),
+    }
 }
 
 /// Runs the migrations the store has not had, as the owner.

@@ -6,5 +6,6 @@ mod both;
 pub mod env;
 mod load;
 mod moving_in;
+mod schema;
 mod security;
 mod suite;
