@@ -237,6 +237,11 @@ impl Cluster {
             .expect("an operation on a cluster the harness started, not SITREP_TEST_PG")
     }
 
+    /// Whether the harness started this cluster (not a `SITREP_TEST_PG` server).
+    pub fn is_local(&self) -> bool {
+        self.local.is_some()
+    }
+
     /// The cluster's temporary directory (local clusters).
     pub fn dir(&self) -> &Path {
         &self.local().root

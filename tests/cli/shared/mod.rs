@@ -6,6 +6,7 @@ mod both;
 pub mod env;
 mod load;
 mod moving_in;
+mod pooled;
 mod schema;
 mod security;
 mod suite;
