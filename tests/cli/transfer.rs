@@ -304,3 +304,41 @@ pub fn a_refusal_past_the_lines_read_ahead_names_its_line_and_nothing_is_written
     fresh.ok(&["import", file.to_str().expect("utf-8")]);
     assert_eq!(fresh.incident_count(), 300);
 }
+
+/// The writer stopping early (here at line 1, an id the database holds) stops the reader too,
+/// however far ahead of it the reader has got: the import ends, refused, and does not hang.
+#[test]
+pub fn a_refusal_at_the_first_line_of_a_long_file_ends_the_import() {
+    let env = ledger();
+    let template = lines(&env.ok(&["export"]))[1].clone();
+    let mut fresh = TestEnv::new();
+    fresh.at("2026-03-20T09:00:00+08:00");
+    let line = |day: usize, k: usize| {
+        let mut l = template.clone();
+        l["id"] = json!(format!("202603{day:02}-{k:03}"));
+        l.to_string()
+    };
+    let first = env.path("first.jsonl");
+    std::fs::write(&first, line(11, 1)).expect("written");
+    fresh.ok(&["import", first.to_str().expect("utf-8")]);
+    // More lines than the reader holds ahead of the writer (64 batches of 256).
+    let mut text = String::new();
+    for n in 0..17_000 {
+        text.push_str(&line(11 + n / 999, 1 + n % 999));
+        text.push('\n');
+    }
+    let long = env.path("long.jsonl");
+    std::fs::write(&long, text).expect("written");
+    let out = fresh
+        .cmd(&["import", long.to_str().expect("utf-8")])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("line 1: incident 20260311-001 exists already"),
+        "{err}"
+    );
+    assert_eq!(fresh.incident_count(), 1);
+}

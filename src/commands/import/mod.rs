@@ -100,8 +100,11 @@ fn import(
     let now = ctx.now;
     std::thread::scope(|scope| {
         scope.spawn(move || read::read_all(reader, now, office, &send, &rules_receive));
-        // Returning early drops `receive` and `rules_send`, which stops the reader.
-        write_all(ctx, tx, &receive, &rules_send, fallback)
+        let written = write_all(ctx, tx, &receive, &rules_send, fallback);
+        // The scope waits for the reader, which may wait to send (or for rules) after the
+        // writer stopped at an error: closing both channels ends it there.
+        drop((receive, rules_send));
+        written
     })
 }
 
