@@ -253,10 +253,10 @@ pub fn import_reads_standard_input() {
     assert_eq!(fresh.incident_count(), 2);
 }
 
-/// Lines are read ahead of the writer, a batch at a time: a refusal far into the file still
-/// names its own line, comes before any later one, and leaves nothing written.
+/// Lines are read ahead of the writer, a batch (256) at a time: a refusal past the first
+/// batches still names its own line, comes before any later one, and leaves nothing written.
 #[test]
-pub fn a_refusal_past_the_lines_read_ahead_names_its_line_and_nothing_is_written() {
+pub fn a_refusal_past_the_first_batches_names_its_line_and_nothing_is_written() {
     let env = ledger();
     let template = lines(&env.ok(&["export"]))[1].clone();
     let good = |k: usize| {
@@ -321,7 +321,7 @@ pub fn a_refusal_at_the_first_line_of_a_long_file_ends_the_import() {
     let first = env.path("first.jsonl");
     std::fs::write(&first, line(11, 1)).expect("written");
     fresh.ok(&["import", first.to_str().expect("utf-8")]);
-    // More lines than the reader holds ahead of the writer (64 batches of 256).
+    // More lines than the reader holds ahead of the writer (16 batches of 256).
     let mut text = String::new();
     for n in 0..17_000 {
         text.push_str(&line(11 + n / 999, 1 + n % 999));
@@ -341,4 +341,45 @@ pub fn a_refusal_at_the_first_line_of_a_long_file_ends_the_import() {
         "{err}"
     );
     assert_eq!(fresh.incident_count(), 1);
+}
+
+/// A refusal ends the import at once, even while the reader still waits for input: a pipe
+/// whose writer never closes it does not keep the transaction open.
+#[test]
+pub fn a_refusal_ends_an_import_from_a_pipe_that_stays_open() {
+    use std::io::Write as _;
+    let env = ledger();
+    let exported = env.ok(&["export"]);
+    let first = exported.lines().next().expect("a line");
+    let mut c = env.std_cmd(&["import", "-"]);
+    c.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().expect("spawns");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // An incident the database holds already, and the pipe left open.
+    writeln!(stdin, "{first}").expect("writes");
+    stdin.flush().expect("flushes");
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            break Some(status);
+        }
+        if std::time::Instant::now() > until {
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    drop(stdin);
+    let out = child.wait_with_output().expect("ends");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        status.map(|s| s.code()),
+        Some(Some(1)),
+        "the import went on waiting for input after its refusal: {err}"
+    );
+    assert!(
+        err.contains("line 1: incident 20260310-001 exists already"),
+        "{err}"
+    );
 }

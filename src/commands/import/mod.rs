@@ -13,13 +13,15 @@
 //! - A progress count goes to stderr on a terminal, nothing otherwise.
 //! - Lines are read, parsed and replayed on a thread of their own (`read`), ahead of the
 //!   writer; the writer takes them in order and stops at the first refusal, so what is
-//!   refused, and the line it names, are as if read one by one.
+//!   refused, and the line it names, are as if read one by one. The writer does not wait for
+//!   the reader after a refusal (it may be reading a pipe that never ends), and counts an
+//!   input whose reader stopped without saying it ended as failed.
 
 mod parse;
 mod read;
 mod shape;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
 
@@ -84,28 +86,35 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
-/// Batches of lines read ahead of the writer.
-const READ_AHEAD: usize = 64;
+/// Batches of lines read ahead of the writer: enough to cover a batch the store sends (20,000
+/// entries on a shared store), few enough to keep the memory of an import small.
+const READ_AHEAD: usize = 16;
 
 /// Reads every line and writes every incident; any error rolls the whole import back.
 fn import(
     ctx: &Ctx,
     tx: &mut dyn StoreWrite,
-    reader: impl BufRead + Send,
+    reader: BufReader<Box<dyn Read + Send>>,
     fallback: &LoadedRules,
     office: Option<&str>,
 ) -> Result<(u64, u64)> {
     let (send, receive) = mpsc::sync_channel(READ_AHEAD);
     let (rules_send, rules_receive) = mpsc::sync_channel(1);
-    let now = ctx.now;
-    std::thread::scope(|scope| {
-        scope.spawn(move || read::read_all(reader, now, office, &send, &rules_receive));
-        let written = write_all(ctx, tx, &receive, &rules_send, fallback);
-        // The scope waits for the reader, which may wait to send (or for rules) after the
-        // writer stopped at an error: closing both channels ends it there.
-        drop((receive, rules_send));
-        written
-    })
+    let (now, office) = (ctx.now, office.map(str::to_owned));
+    let reading = std::thread::Builder::new()
+        .name("import-reader".to_owned())
+        .spawn(move || read::read_all(reader, now, office.as_deref(), &send, &rules_receive))
+        .context("cannot start the import's reading thread")?;
+    let written = write_all(ctx, tx, &receive, &rules_send, fallback);
+    if written.is_ok() {
+        // The reader said the input ended; it has nothing left to do.
+        if reading.join().is_err() {
+            anyhow::bail!("the import's reading thread failed");
+        }
+    }
+    // On an error the reader is not waited for: it may be reading a pipe that never ends, and
+    // the closed channels stop it at its next batch, or the process's end does.
+    written
 }
 
 /// Writes what the reader sends, and answers its questions for rules.
@@ -118,6 +127,7 @@ fn write_all(
 ) -> Result<(u64, u64)> {
     let mut incidents = 0u64;
     let mut entries = 0u64;
+    let mut ended = false;
     // The rules in force, for the reader, once: incidents that named rules this database does
     // not have are pinned to them.
     let mut in_force: Option<Arc<Rules>> = None;
@@ -143,6 +153,10 @@ fn write_all(
                     continue;
                 }
                 Sent::Failed(e) => return Err(e),
+                Sent::End => {
+                    ended = true;
+                    continue;
+                }
             };
             let at_line = |m: Msg| {
                 let (en, zh) = (m.en, m.zh);
@@ -166,6 +180,10 @@ fn write_all(
                 );
             }
         }
+    }
+    if !ended {
+        // The reader stopped without saying the input ended: it failed.
+        anyhow::bail!("the import's reading thread stopped before the end of the input");
     }
     if progress {
         let _ = writeln!(

@@ -9,7 +9,7 @@
 //! first refuse an id the store holds already, as it always did.
 
 use std::collections::HashMap;
-use std::io::BufRead;
+use std::io::{BufRead, BufReader, Read};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender};
 
@@ -39,6 +39,8 @@ pub enum Sent {
     NeedRules(String),
     /// A line could not be read.
     Failed(anyhow::Error),
+    /// The input ended (a reader that stops without this failed).
+    End,
 }
 
 /// An incident read, replayed and ready to append.
@@ -52,8 +54,8 @@ pub struct Prepared {
 }
 
 /// Reads every line of `reader` into `send` (see the module's rules).
-pub fn read_all(
-    reader: impl BufRead,
+pub fn read_all<R: Read>(
+    mut reader: BufReader<R>,
     now: Instant,
     office: Option<&str>,
     send: &SyncSender<Vec<Sent>>,
@@ -61,22 +63,39 @@ pub fn read_all(
 ) {
     let mut batch = Vec::with_capacity(BATCH_LINES);
     let mut known: HashMap<String, Arc<Rules>> = HashMap::new();
-    for (i, line) in reader.lines().enumerate() {
-        let number = i + 1;
-        let line = match line
+    let mut lines = 0usize;
+    loop {
+        // What is read so far goes to the writer before waiting for more input (a pipe may
+        // bring it slowly), so that nothing waits in a batch while the reader waits.
+        if !batch.is_empty() && reader.buffer().is_empty() {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_LINES));
+            if send.send(full).is_err() {
+                return;
+            }
+        }
+        let mut bytes = Vec::new();
+        let number = lines + 1;
+        let line = match reader
+            .read_until(b'\n', &mut bytes)
+            .map_err(anyhow::Error::from)
+            .and_then(|n| Ok((n, String::from_utf8(bytes)?)))
             .with_context(|| msg!("cannot read line {number}", "无法读取第 {number} 行"))
         {
-            Ok(line) => line,
+            Ok((0, _)) => break,
+            Ok((_, line)) => line,
             Err(e) => {
                 batch.push(Sent::Failed(e));
                 let _ = send.send(batch);
                 return;
             }
         };
+        lines = number;
+        let line = line.strip_suffix('\n').unwrap_or(&line);
+        let line = line.strip_suffix('\r').unwrap_or(line);
         if line.trim().is_empty() {
             continue;
         }
-        let prepared = match parse::incident(&line, now) {
+        let prepared = match parse::incident(line, now) {
             Ok(inc) => {
                 let Some(rules) = rules_for(&inc.rules, &mut known, &mut batch, send, rules_reply)
                 else {
@@ -95,6 +114,7 @@ pub fn read_all(
             }
         }
     }
+    batch.push(Sent::End);
     let _ = send.send(batch);
 }
 
