@@ -298,8 +298,9 @@ impl Bulk {
             )?
             .get(0);
         if broken > 0 {
+            // Never met but by a fault in sitrep: the client's chain and the database's differ.
             bail!(
-                "sitrep: the chain of office {office} as imported does not hold at {broken} entries; nothing was imported"
+                "the database's hashes of the entries sent for office {office} differ from sitrep's at {broken} entries"
             );
         }
         self.checked.clone_from(&self.head.1);

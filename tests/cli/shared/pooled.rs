@@ -1,7 +1,7 @@
 //! Through PgBouncer in session mode, as the README advises where many officers file at once:
 //! every command works as straight to the server, each officer is still their own login to
-//! PostgreSQL (the recorded `by`, row-level security), and a server backend serving one
-//! client after another carries nothing from one to the next.
+//! PostgreSQL (pools are per login: the recorded `by`, row-level security), and a login's
+//! backend serving one command after another carries nothing from one to the next.
 
 use super::env::Shared;
 use crate::env::Run;
@@ -118,4 +118,11 @@ fn officers_file_through_pgbouncer_each_as_themselves_and_the_city_sees_both() {
     );
     let verified = ok(&owner, &["verify"]);
     assert!(verified.trim_end().ends_with("ok"), "{verified}");
+
+    // It all went through PgBouncer: without it, its address answers nothing.
+    let url = pool.url(&s.db, A);
+    drop(pool);
+    let r = run_at(&s, &url, A, &["list"]);
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert!(r.stderr.contains("cannot connect"), "{}", r.stderr);
 }
