@@ -63,7 +63,7 @@ pub fn read_all<R: Read>(
 ) {
     let mut batch = Vec::with_capacity(BATCH_LINES);
     let mut known: HashMap<String, Arc<Rules>> = HashMap::new();
-    let mut lines = 0usize;
+    let mut number = 0usize;
     loop {
         // What is read so far goes to the writer before waiting for more input (a pipe may
         // bring it slowly), so that nothing waits in a batch while the reader waits.
@@ -74,7 +74,7 @@ pub fn read_all<R: Read>(
             }
         }
         let mut bytes = Vec::new();
-        let number = lines + 1;
+        number += 1;
         let line = match reader
             .read_until(b'\n', &mut bytes)
             .map_err(anyhow::Error::from)
@@ -89,7 +89,6 @@ pub fn read_all<R: Read>(
                 return;
             }
         };
-        lines = number;
         let line = line.strip_suffix('\n').unwrap_or(&line);
         let line = line.strip_suffix('\r').unwrap_or(line);
         if line.trim().is_empty() {

@@ -31,9 +31,9 @@ const BATCH: usize = 20_000;
 #[derive(Default)]
 pub struct Bulk {
     office: Option<String>,
-    /// The chain's end as this import found it, as the database has checked it (after the last
-    /// batch sent), and as the client has it now.
-    start: (i64, String),
+    /// Where the chain ended when this import found it; its last hash as the database has
+    /// checked it (after the last batch sent); its end as the client has it now.
+    start: i64,
     checked: String,
     head: (i64, String),
     /// The last number given in this import, per day.
@@ -185,7 +185,7 @@ impl Bulk {
             .collect();
         self.imported.clear();
         self.office = Some(office.to_owned());
-        self.start = head.clone();
+        self.start = head.0;
         self.checked = head.1.clone();
         self.head = head;
         self.numbers.clear();
@@ -324,7 +324,7 @@ impl Bulk {
         // under the setting were judged as they went in: the deferred trigger's condition is
         // taken when a row is inserted, not at commit.)
         tx.execute("SELECT set_config('sitrep.bulk', 'off', true)", &[])?;
-        if self.head.0 == self.start.0 {
+        if self.head.0 == self.start {
             return Ok(());
         }
         tx.execute(
