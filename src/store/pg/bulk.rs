@@ -5,10 +5,11 @@
 //! chain is taken first (`lock_office`), then continued here with the hash every backend keeps
 //! (`store::chain`), so each `append` returns the entries as stored. Rows go in by `unnest`,
 //! under the transaction's `sitrep.bulk` (which lets the owner's imported rows pass the
-//! triggers, see `schema.sql`). The statement that inserts a batch hashes every row with the
-//! database's own `entry_hash`, stores that hash, and counts the rows where the client's hash
-//! or link differs from the database's (the first row linked to the chain's end as the
-//! database has it): any is refused, and nothing is imported. The office's head and day
+//! triggers, see `schema.sql`). The statement that inserts a batch links each row to the hash
+//! the client gave the row before it (the first to the chain's end as the database has it),
+//! hashes every row with the database's own `entry_hash` and stores that hash, or refuses the
+//! batch where the client's hash differs: every link stored is then a hash the database
+//! computed, and on any difference nothing is imported. The office's head and day
 //! counters are written once. Numbers only go forward within an office and day, as the trigger
 //! holds an import to.
 
@@ -59,7 +60,6 @@ struct Staged {
     os_user: String,
     simulated: bool,
     body: String,
-    prev: String,
     hash: String,
 }
 
@@ -149,9 +149,9 @@ impl Bulk {
                 os_user: e.os_user.clone(),
                 simulated: e.simulated,
                 body,
-                prev: std::mem::replace(&mut self.head.1, hash.clone()),
                 hash: hash.clone(),
             });
+            self.head.1.clone_from(&hash);
             self.head.0 = seq;
             out.push(Entry { hash, ..e.clone() });
         }
@@ -261,47 +261,53 @@ impl Bulk {
         let entries = std::mem::take(&mut self.entries);
         let text = |f: fn(&Staged) -> &str| entries.iter().map(f).collect::<Vec<_>>();
         let int = |f: fn(&Staged) -> i64| entries.iter().map(f).collect::<Vec<_>>();
-        // The database's hash of each row is what is stored; the rows where the client's hash
-        // or link is not the database's are counted (the insert runs to completion whether or
-        // not they are, and the count refuses the import).
-        let broken: i64 = tx
-            .query_one(
-                "WITH u AS MATERIALIZED (SELECT u.*, sitrep.entry_hash(u.prev, u.seq, u.incident, \
-                 u.n, u.type, u.at, u.recorded, u.by, u.os_user, true, u.simulated, u.body) AS want \
-                 FROM unnest($2::bigint[], $3::text[], $4::int[], $5::text[], $6::bigint[], \
-                 $7::bigint[], $8::text[], $9::text[], $10::boolean[], $11::text[], $12::text[], \
-                 $13::text[]) AS u(seq, incident, n, type, at, recorded, by, os_user, simulated, \
-                 body, prev, hash)), \
-                 ins AS (INSERT INTO sitrep.entries (office, seq, incident, n, type, at, recorded, \
-                 \"by\", os_user, imported, simulated, body, prev, hash, projection) \
-                 SELECT $1, seq, incident, n, type, at, recorded, by, os_user, true, simulated, \
-                 body, prev, want, NULL FROM u) \
-                 SELECT count(*) FROM (SELECT hash, want, prev, \
-                 lag(want) OVER (ORDER BY seq) AS before FROM u) x \
-                 WHERE x.hash <> x.want OR x.prev <> coalesce(x.before, $14)",
-                &[
-                    &office,
-                    &int(|e| e.seq),
-                    &text(|e| &e.incident),
-                    &entries.iter().map(|e| e.n).collect::<Vec<_>>(),
-                    &text(|e| &e.entry_type),
-                    &int(|e| e.at),
-                    &int(|e| e.recorded),
-                    &text(|e| &e.by),
-                    &text(|e| &e.os_user),
-                    &entries.iter().map(|e| e.simulated).collect::<Vec<_>>(),
-                    &text(|e| &e.body),
-                    &text(|e| &e.prev),
-                    &text(|e| &e.hash),
-                    &self.checked,
-                ],
-            )?
-            .get(0);
-        if broken > 0 {
-            // Never met but by a fault in sitrep: the client's chain and the database's differ.
-            bail!(
-                "the database's hashes of the entries sent for office {office} differ from sitrep's at {broken} entries"
-            );
+        // One pass, no row kept aside: each row's link is the hash the client gave the row
+        // before it (the first's is the last the database confirmed, `checked`), and the row
+        // stores the database's own hash of it, or NULL where the client's differs, which
+        // the NOT NULL column refuses. So every stored link is a hash the database computed.
+        // (The subquery is fenced so that the hash is computed once a row.)
+        let sent = tx.execute(
+            "INSERT INTO sitrep.entries (office, seq, incident, n, type, at, recorded, \"by\", \
+             os_user, imported, simulated, body, prev, hash, projection) \
+             SELECT $1, seq, incident, n, type, at, recorded, by, os_user, true, simulated, body, \
+             prev, CASE WHEN hash = want THEN want END, NULL \
+             FROM (SELECT u.*, sitrep.entry_hash(u.prev, u.seq, u.incident, u.n, u.type, u.at, \
+             u.recorded, u.by, u.os_user, true, u.simulated, u.body) AS want \
+             FROM unnest($2::bigint[], $3::text[], $4::int[], $5::text[], $6::bigint[], \
+             $7::bigint[], $8::text[], $9::text[], $10::boolean[], $11::text[], $12::text[], \
+             array_prepend($13::text, ($12::text[])[1:cardinality($12::text[]) - 1])) \
+             AS u(seq, incident, n, type, at, recorded, by, os_user, simulated, body, hash, prev) \
+             OFFSET 0) s",
+            &[
+                &office,
+                &int(|e| e.seq),
+                &text(|e| &e.incident),
+                &entries.iter().map(|e| e.n).collect::<Vec<_>>(),
+                &text(|e| &e.entry_type),
+                &int(|e| e.at),
+                &int(|e| e.recorded),
+                &text(|e| &e.by),
+                &text(|e| &e.os_user),
+                &entries.iter().map(|e| e.simulated).collect::<Vec<_>>(),
+                &text(|e| &e.body),
+                &text(|e| &e.hash),
+                &self.checked,
+            ],
+        );
+        match sent {
+            Ok(n) if n == entries.len() as u64 => {}
+            Ok(n) => bail!(
+                "{n} of the {} entries sent for office {office} were stored",
+                entries.len()
+            ),
+            Err(e) if broken_chain(&e) => {
+                // Never met but by a fault in sitrep: the client's chain and the database's
+                // differ.
+                bail!(
+                    "the database's hash of an entry sent for office {office} differs from sitrep's"
+                )
+            }
+            Err(e) => return Err(e.into()),
         }
         self.checked.clone_from(&self.head.1);
         tx.execute(
@@ -333,4 +339,11 @@ impl Bulk {
         )?;
         Ok(())
     }
+}
+
+/// Whether `e` is the database refusing a row whose hash the client gave wrong (see `flush`).
+fn broken_chain(e: &postgres::Error) -> bool {
+    e.as_db_error().is_some_and(|d| {
+        *d.code() == postgres::error::SqlState::NOT_NULL_VIOLATION && d.column() == Some("hash")
+    })
 }
