@@ -1,5 +1,6 @@
 //! `sitrep digest`: the report for a duty day (值班日报) or any window.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
@@ -77,13 +78,16 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
             serde_json::to_string_pretty(&rd::to_json(&digest, &rules))?
         )?,
         // The duty day's report is a document: in the document's language, not the UI's.
-        Format::Markdown => write!(
-            out,
-            "{}",
-            in_lang(ctx.document_lang_for(&rules), || {
-                crate::render::digest_md::to_markdown(&digest, &rules)
-            })
-        )?,
+        Format::Markdown => {
+            let names = office_names(&mut store)?;
+            write!(
+                out,
+                "{}",
+                in_lang(ctx.document_lang_for(&rules), || {
+                    crate::render::digest_md::to_markdown(&digest, &rules, &names)
+                })
+            )?
+        }
         Format::Html => write!(
             out,
             "{}",
@@ -104,6 +108,15 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     } else {
         Exit::Problems
     })
+}
+
+/// The offices' names by code, for the Markdown's headings: a shared store's; none for a file.
+fn office_names(store: &mut crate::store::Store) -> Result<BTreeMap<String, String>> {
+    if store.shared().is_none() {
+        return Ok(BTreeMap::new());
+    }
+    let offices = store.postgres()?.offices().list()?;
+    Ok(offices.into_iter().map(|o| (o.code, o.name)).collect())
 }
 
 fn window(ctx: &Ctx, a: &Args, rules: &crate::rules::Rules) -> Result<Window> {

@@ -1,8 +1,10 @@
 //! The digest as a document a duty office can send as it is (值班日报): overview, new incidents,
 //! follow-ups and corrections, escalations with whether they were on time, closed, open at the
 //! end with their next deadline, and the reporting problems. Labels follow `--lang`; data is
-//! shown as typed, escaped so it cannot become markup.
+//! shown as typed, escaped so it cannot become markup. A shared store's report groups its
+//! incidents by office, each under a heading with the office's name and code.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::digest::{escalations, figure_sums, new_items, updates};
@@ -18,8 +20,9 @@ fn cell(text: &str) -> String {
     escape(text).replace('\n', " ")
 }
 
-/// The Markdown duty report.
-pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
+/// The Markdown duty report. `names` gives an office's name by code (a shared store's offices;
+/// empty for a file), so each office's heading reads as the duty report it is sent as.
+pub fn to_markdown(d: &Digest, rules: &Rules, names: &BTreeMap<String, String>) -> String {
     let tz = rules.tz;
     let mut o = String::new();
     let (from, to) = (short(tz, d.window.from), short(tz, d.window.to));
@@ -61,9 +64,10 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
         for office in &offices {
             let _ = writeln!(
                 o,
-                "## {}{}{office}\n",
-                Label::Office.text(),
-                pick(" ", "：")
+                "## {}{}{}\n",
+                pick("Office", "单位"),
+                pick(": ", "："),
+                office_heading(office, names)
             );
             let mine = Digest {
                 items: d
@@ -79,6 +83,22 @@ pub fn to_markdown(d: &Digest, rules: &Rules) -> String {
     }
     let _ = writeln!(o, "\n{}", head_line(d));
     o
+}
+
+/// An office as its heading names it: its name and, so a reader can match it to the ids, its
+/// code; the code alone where the store gave no name.
+fn office_heading(code: &str, names: &BTreeMap<String, String>) -> String {
+    match names.get(code) {
+        Some(name) if !name.trim().is_empty() => {
+            format!(
+                "{}{}{code}{}",
+                cell(name),
+                pick(" (", "（"),
+                pick(")", "）")
+            )
+        }
+        _ => cell(code),
+    }
 }
 
 /// The sections of the report for `d`'s incidents, headed at `level` (`##`, or `###` under an

@@ -74,7 +74,9 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     store.prepare_bulk()?;
     let mut tx = store.write()?;
     let (incidents, entries) = import(ctx, &mut *tx, reader, &fallback, a.office.as_deref())?;
-    tx.commit()?;
+    // The last batch goes in, and is checked, at commit: a refusal there undoes it all too.
+    tx.commit()
+        .with_context(|| msg!("nothing was imported", "未导入任何记录"))?;
     writeln!(
         out,
         "{}",

@@ -10,3 +10,4 @@ mod pooled;
 mod schema;
 mod security;
 mod suite;
+mod views;

@@ -147,3 +147,27 @@ fn numbers_that_would_go_backwards_are_refused_with_what_to_do() {
     assert!(out.contains("numbers only go forward"), "{out}");
     assert_eq!(s.owner_sql("SELECT count(*) FROM sitrep.incidents"), "1");
 }
+
+#[test]
+fn an_import_the_database_hashes_otherwise_is_refused_whole() {
+    let Some(s) = Shared::city() else {
+        return;
+    };
+    let county = TestEnv::new();
+    county.file(&[]);
+    let line = county.ok(&["export"]);
+    // The owner's role alters the database's hash of an entry (as only tampering, or a fault in
+    // sitrep, could make it differ from the client's): the batch is refused, nothing is kept.
+    s.owner_sql(
+        "CREATE OR REPLACE FUNCTION sitrep.entry_hash(prev text, seq bigint, incident text, \
+         n int, type text, at bigint, recorded bigint, by text, os_user text, imported boolean, \
+         simulated boolean, body text) RETURNS text LANGUAGE sql STABLE RETURN md5(body)",
+    );
+    let owner = s.owner().to_owned();
+    let (code, out) = with_stdin(&s, &owner, &["import", "--office", "ca", "-"], &line);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("differs from sitrep's"), "{out}");
+    assert!(out.contains("nothing was imported"), "{out}");
+    assert_eq!(s.owner_sql("SELECT count(*) FROM sitrep.entries"), "0");
+    assert_eq!(s.owner_sql("SELECT count(*) FROM sitrep.incidents"), "0");
+}
