@@ -202,6 +202,38 @@ fn every_output_speaks_chinese_under_lang_zh() {
         .collect();
     let out = env.ok(&["rules", "check"]);
     scan("rules check", &out, &ids, &mut found);
+    // An import's refusals name the entry and the key in Chinese.
+    let bad_lines = [
+        ("import: no entries", r#"{"id":"20260310-009"}"#),
+        (
+            "import: no title",
+            r#"{"id":"20260310-009","entries":[{"n":1,"type":"initial"}]}"#,
+        ),
+        (
+            "import: unknown type",
+            r#"{"id":"20260310-009","entries":[{"n":1,"type":"volcano"}]}"#,
+        ),
+        (
+            "import: certainty",
+            r#"{"id":"20260310-009","entries":[{"n":1,"type":"initial","title":"t","kind":"gas","occurred":"2026-03-10T08:00:00+08:00","known":"2026-03-10T08:00:00+08:00","location":"l","unit":"u","facts":"f","cause":{"status":"maybe"}}]}"#,
+        ),
+    ];
+    let bad_files: Vec<(&str, String)> = bad_lines
+        .iter()
+        .enumerate()
+        .map(|(i, (what, line))| {
+            let path = env.path(&format!("bad-{i}.jsonl"));
+            std::fs::write(&path, line).expect("written");
+            (*what, path.to_str().expect("utf-8").to_owned())
+        })
+        .collect();
+    for (what, path) in &bad_files {
+        let r = env.run(&["import", path]);
+        assert_eq!(r.code, 1, "{what}: {}", r.stderr);
+        assert!(r.stderr.contains("未导入任何记录"), "{what}: {}", r.stderr);
+        scan(what, &r.stdout, &[], &mut found);
+        scan(&format!("{what} (stderr)"), &r.stderr, &[], &mut found);
+    }
     // Writing commands' output, and errors a person meets.
     for (what, args, _code) in [
         (

@@ -44,33 +44,63 @@ pub struct InIncident {
 
 type R<T> = Result<T, Msg>;
 
-/// Where in the input, for messages, and the moment "the future" starts.
+/// Where in the input, for messages (in both languages: a Chinese message names the entry in
+/// Chinese), and the moment "the future" starts.
 struct At<'a> {
-    what: &'a str,
+    what: &'a Msg,
     now: Instant,
 }
 
+/// What a key's value should have been, as a message says it.
+#[derive(Debug, Clone, Copy)]
+enum Expected {
+    Text,
+    List,
+    Object,
+    Whole,
+    Time,
+    Certainty,
+}
+
+impl Expected {
+    fn texts(self) -> (&'static str, &'static str) {
+        match self {
+            Expected::Text => ("a string", "字符串"),
+            Expected::List => ("an array", "数组"),
+            Expected::Object => ("an object", "对象"),
+            Expected::Whole => ("a whole number", "整数"),
+            Expected::Time => ("an RFC 3339 time", "RFC 3339 格式的时间"),
+            // The values as typed, set off from the Chinese before them as code spans are.
+            Expected::Certainty => (
+                "unknown, preliminary or confirmed",
+                " `unknown`、`preliminary` 或 `confirmed` 之一",
+            ),
+        }
+    }
+}
+
 impl At<'_> {
-    fn missing(&self, key: &str, expected: &str) -> Msg {
-        let what = self.what;
+    fn missing(&self, key: &str, expected: Expected) -> Msg {
+        let (what_en, what_zh) = (&self.what.en, &self.what.zh);
+        let (en, zh) = expected.texts();
         msg!(
-            "{what}: `{key}` is missing or not {expected}",
-            "{what}：“{key}”缺失或不是{expected}"
+            "{what_en}: `{key}` is missing or not {en}",
+            "{what_zh}：`{key}` 缺失或不是{zh}"
         )
     }
 
-    fn need<T>(&self, v: Option<T>, key: &str, expected: &str) -> R<T> {
+    fn need<T>(&self, v: Option<T>, key: &str, expected: Expected) -> R<T> {
         v.ok_or_else(|| self.missing(key, expected))
     }
 
     fn located(&self, m: Msg) -> Msg {
-        let (what, en, zh) = (self.what, m.en, m.zh);
-        msg!("{what}: {en}", "{what}：{zh}")
+        let (what_en, what_zh, en, zh) = (&self.what.en, &self.what.zh, m.en, m.zh);
+        msg!("{what_en}: {en}", "{what_zh}：{zh}")
     }
 
     /// Required multi-line text, held to the rules of typed text.
     fn text(&self, v: Option<String>, key: &str) -> R<String> {
-        let s = self.need(v, key, "a string")?;
+        let s = self.need(v, key, Expected::Text)?;
         clean_text(&format!("`{key}`"), &s).map_err(|m| self.located(m))
     }
 
@@ -80,7 +110,7 @@ impl At<'_> {
 
     /// Required one-line text (a title, a name, an id).
     fn line(&self, v: Option<String>, key: &str) -> R<String> {
-        let s = self.need(v, key, "a string")?;
+        let s = self.need(v, key, Expected::Text)?;
         clean_line(&format!("`{key}`"), &s).map_err(|m| self.located(m))
     }
 
@@ -89,7 +119,7 @@ impl At<'_> {
     }
 
     fn time(&self, v: Option<String>, key: &str) -> R<Instant> {
-        let s = self.need(v, key, "an RFC 3339 time")?;
+        let s = self.need(v, key, Expected::Time)?;
         self.parse_time(&s, key)
     }
 
@@ -101,13 +131,13 @@ impl At<'_> {
     fn parse_time(&self, s: &str, key: &str) -> R<Instant> {
         let t = DateTime::parse_from_rfc3339(s)
             .map(|t| crate::tz::whole_seconds(t.to_utc()))
-            .map_err(|_| self.missing(key, "an RFC 3339 time"))?;
+            .map_err(|_| self.missing(key, Expected::Time))?;
         let t = in_range(s, t).map_err(|m| self.located(m))?;
         if (t - self.now).num_seconds() > FUTURE_SLACK_SECS {
-            let what = self.what;
+            let (what_en, what_zh) = (&self.what.en, &self.what.zh);
             return Err(msg!(
-                "{what}: `{key}` {s} is in the future: an imported record holds what happened",
-                "{what}：“{key}” {s} 是将来的时间：导入的记录只能是已发生的事"
+                "{what_en}: `{key}` {s} is in the future: an imported record holds what happened",
+                "{what_zh}：`{key}` {s} 是将来的时间：导入的记录只能是已发生的事"
             ));
         }
         Ok(t)
@@ -119,13 +149,9 @@ impl At<'_> {
 
     fn cause(&self, c: Option<CauseJson>, key: &str) -> R<Option<Cause>> {
         let Some(c) = c else { return Ok(None) };
-        let status = self.need(c.status, &format!("{key}.status"), "a string")?;
-        let status = CauseStatus::parse(&status).ok_or_else(|| {
-            self.missing(
-                &format!("{key}.status"),
-                "unknown, preliminary or confirmed",
-            )
-        })?;
+        let status = self.need(c.status, &format!("{key}.status"), Expected::Text)?;
+        let status = CauseStatus::parse(&status)
+            .ok_or_else(|| self.missing(&format!("{key}.status"), Expected::Certainty))?;
         let text = match (status, c.text) {
             // A cause of unknown certainty needs no words.
             (CauseStatus::Unknown, None) => String::new(),
@@ -159,16 +185,17 @@ pub fn incident(line: &str, now: Instant) -> R<InIncident> {
             ),
         }
     })?;
+    let incident = msg!("incident", "事件");
     let top = At {
-        what: "incident",
+        what: &incident,
         now,
     };
     let id = top.line(parsed.id, "id")?;
-    let list = top.need(parsed.entries, "entries", "an array")?;
+    let list = top.need(parsed.entries, "entries", Expected::List)?;
     let mut entries = Vec::with_capacity(list.len());
     for (i, e) in list.into_iter().enumerate() {
         let n = e.n.unwrap_or(u32::try_from(i + 1).unwrap_or(u32::MAX));
-        let what = format!("{id} entry {n}");
+        let what = msg!("{id} entry {n}", "{id} 第 {n} 条记录");
         if let Some(e) = entry(&At { what: &what, now }, e)? {
             entries.push(e);
         }
@@ -259,9 +286,9 @@ fn entry(a: &At<'_>, mut e: EntryJson) -> R<Option<InEntry>> {
             },
         },
         "correction" => {
-            let c = a.need(e.changes.take(), "changes", "an object")?;
+            let c = a.need(e.changes.take(), "changes", Expected::Object)?;
             Body::Correction {
-                corrects: a.need(e.corrects, "corrects", "a whole number")?,
+                corrects: a.need(e.corrects, "corrects", Expected::Whole)?,
                 reason: a.text(e.reason.take(), "reason")?,
                 changes: Changes {
                     at: a.opt_time(c.at, "changes.at")?,
@@ -288,28 +315,28 @@ fn entry(a: &At<'_>, mut e: EntryJson) -> R<Option<InEntry>> {
             }
         }
         other => {
-            let what = a.what;
+            let (what_en, what_zh) = (&a.what.en, &a.what.zh);
             return Err(msg!(
-                "{what}: unknown type `{other}`; the types are initial, followup, escalation, reclassification, final, correction, review",
-                "{what}：未知的类别“{other}”；可用 initial、followup、escalation、reclassification、final、correction、review"
+                "{what_en}: unknown type `{other}`; the types are initial, followup, escalation, reclassification, final, correction, review",
+                "{what_zh}：未知的类别 `{other}`；可用 `initial`、`followup`、`escalation`、`reclassification`、`final`、`correction`、`review`"
             ));
         }
     };
     let at = a.time(e.at.take(), "at")?;
     let recorded = a.opt_time(e.recorded.take(), "recorded")?.unwrap_or(at);
     if (at - recorded).num_seconds() > FUTURE_SLACK_SECS {
-        let what = a.what;
+        let (what_en, what_zh) = (&a.what.en, &a.what.zh);
         let (at, rec) = (
             crate::tz::rfc3339(chrono_tz::UTC, at),
             crate::tz::rfc3339(chrono_tz::UTC, recorded),
         );
         return Err(msg!(
-            "{what}: recorded {rec}, more than 5 minutes before the time it claims ({at}): nothing is recorded before it happens",
-            "{what}：记录时间 {rec} 早于其所称时间 {at} 超过5分钟：事情发生之前不可能记录"
+            "{what_en}: recorded {rec}, more than 5 minutes before the time it claims ({at}): nothing is recorded before it happens",
+            "{what_zh}：记录时间 {rec} 早于其所称时间 {at} 超过5分钟：事情发生之前不可能记录"
         ));
     }
     Ok(Some(InEntry {
-        n: a.need(e.n, "n", "a whole number")?,
+        n: a.need(e.n, "n", Expected::Whole)?,
         at,
         recorded,
         by: a
