@@ -381,10 +381,10 @@ impl Rules {
     /// A kind of these rules, or an error that lists them.
     pub fn known_kind(&self, id: &str) -> Result<&Kind, Msg> {
         self.kind(id).ok_or_else(|| {
-            let list = self.list_kinds();
+            let (list, list_zh) = self.list_kinds();
             msg!(
                 "unknown kind `{id}`; the kinds are: {list}",
-                "未知的事件类型“{id}”；可用的类型：{list}"
+                "未知的事件类型 `{id}`；可用的类型：{list_zh}"
             )
         })
     }
@@ -392,10 +392,10 @@ impl Rules {
     /// A severity of these rules, or an error that lists them.
     pub fn known_severity(&self, id: &str) -> Result<SevIdx, Msg> {
         self.severity_index(id).ok_or_else(|| {
-            let list = self.list_severities();
+            let (list, list_zh) = self.list_severities();
             msg!(
                 "unknown severity `{id}`; the severities are: {list}",
-                "未知的事故等级“{id}”；可用的等级：{list}"
+                "未知的事故等级 `{id}`；可用的等级：{list_zh}"
             )
         })
     }
@@ -403,10 +403,10 @@ impl Rules {
     /// A level of these rules, or an error that lists them.
     pub fn known_level(&self, id: &str) -> Result<usize, Msg> {
         self.level_index(id).ok_or_else(|| {
-            let list = self.list_levels();
+            let (list, list_zh) = self.list_levels();
             msg!(
                 "unknown level `{id}`; the levels are: {list}",
-                "未知的层级“{id}”；可用的层级：{list}"
+                "未知的层级 `{id}`；可用的层级：{list_zh}"
             )
         })
     }
@@ -416,10 +416,10 @@ impl Rules {
         if self.channels.iter().any(|c| c.id == id) {
             return Ok(());
         }
-        let list = list(self.channels.iter().map(|c| (&c.id, &c.label)));
+        let (list, list_zh) = list(self.channels.iter().map(|c| (&c.id, &c.label)));
         Err(msg!(
             "unknown channel `{id}`; the channels are: {list}",
-            "未知的报送方式“{id}”；可用的方式：{list}"
+            "未知的报送方式 `{id}`；可用的方式：{list_zh}"
         ))
     }
 
@@ -428,38 +428,48 @@ impl Rules {
         if self.knows_figure(name) {
             return Ok(());
         }
-        let list = self.figure_names().join(", ");
+        let names = self.figure_names();
+        let list = names.join(", ");
+        let list_zh = names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join("、");
         Err(msg!(
             "unknown figure `{name}`; the figures are: {list}",
-            "未知的统计项“{name}”；可用的统计项：{list}"
+            "未知的统计项 `{name}`；可用的统计项：{list_zh}"
         ))
     }
 
-    /// "id (label)" lists for error messages that say what is allowed.
-    pub fn list_kinds(&self) -> String {
+    /// The lists, in English and in Chinese, of error messages that say what is allowed.
+    pub fn list_kinds(&self) -> (String, String) {
         list(self.kinds.iter().map(|k| (&k.id, &k.label)))
     }
 
-    pub fn list_levels(&self) -> String {
+    pub fn list_levels(&self) -> (String, String) {
         list(self.levels.iter().map(|l| (&l.id, &l.label)))
     }
 
-    pub fn list_severities(&self) -> String {
+    pub fn list_severities(&self) -> (String, String) {
         list(self.severities.iter().map(|s| (&s.id, &s.label)))
     }
 }
 
-fn list<'a>(items: impl Iterator<Item = (&'a String, &'a String)>) -> String {
-    items
-        .map(|(id, label)| {
-            if id == label {
-                id.clone()
-            } else {
-                format!("{id} ({label})")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+/// What is allowed where a file (an import, the rules) names an id: `id (label), …` in
+/// English; in Chinese each id as typed in a code span, its label in full-width brackets, the
+/// items apart by 、, so the message reads as Chinese and the id can still be copied.
+fn list<'a>(items: impl Iterator<Item = (&'a String, &'a String)>) -> (String, String) {
+    let (mut en, mut zh) = (Vec::new(), Vec::new());
+    for (id, label) in items {
+        if id == label {
+            en.push(id.clone());
+            zh.push(format!("`{id}`"));
+        } else {
+            en.push(format!("{id} ({label})"));
+            zh.push(format!("`{id}`（{label}）"));
+        }
+    }
+    (en.join(", "), zh.join("、"))
 }
 
 #[cfg(test)]

@@ -217,6 +217,19 @@ fn every_output_speaks_chinese_under_lang_zh() {
             "import: certainty",
             r#"{"id":"20260310-009","entries":[{"n":1,"type":"initial","title":"t","kind":"gas","occurred":"2026-03-10T08:00:00+08:00","known":"2026-03-10T08:00:00+08:00","location":"l","unit":"u","facts":"f","cause":{"status":"maybe"}}]}"#,
         ),
+        // Refusals of the replay, made on the import's reading thread.
+        (
+            "import: unknown level",
+            r#"{"id":"20260310-009","entries":[{"n":1,"type":"initial","title":"t","kind":"gas","occurred":"2026-03-10T08:00:00+08:00","known":"2026-03-10T08:00:00+08:00","location":"l","unit":"u","facts":"f","at":"2026-03-10T08:00:00+08:00"},{"n":2,"type":"escalation","level":"nowhere","channel":"phone","at":"2026-03-10T08:10:00+08:00"}]}"#,
+        ),
+        (
+            "import: after the final report",
+            r#"{"id":"20260310-009","entries":[{"n":1,"type":"initial","title":"t","kind":"gas","occurred":"2026-03-10T08:00:00+08:00","known":"2026-03-10T08:00:00+08:00","location":"l","unit":"u","facts":"f","at":"2026-03-10T08:00:00+08:00"},{"n":2,"type":"final","summary":"s","at":"2026-03-10T09:10:00+08:00"},{"n":3,"type":"followup","progress":"p","at":"2026-03-10T09:20:00+08:00"}]}"#,
+        ),
+        (
+            "import: told before known",
+            r#"{"id":"20260310-009","entries":[{"n":1,"type":"initial","title":"t","kind":"gas","occurred":"2026-03-10T08:00:00+08:00","known":"2026-03-10T08:00:00+08:00","location":"l","unit":"u","facts":"f","at":"2026-03-10T08:00:00+08:00"},{"n":2,"type":"escalation","level":"city","channel":"phone","at":"2026-03-10T07:10:00+08:00"}]}"#,
+        ),
     ];
     let bad_files: Vec<(&str, String)> = bad_lines
         .iter()
