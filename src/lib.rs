@@ -139,6 +139,7 @@ pub fn run(p: Process) -> i32 {
     };
     let width = env("COLUMNS").and_then(|c| c.trim().parse::<u16>().ok());
 
+    let kept_argv = kept_argv(&argv, &db);
     let ctx = Ctx {
         now,
         clock,
@@ -165,10 +166,7 @@ pub fn run(p: Process) -> i32 {
         stderr_tty: p.stderr_tty,
         drafts_dir: data_dir.join("drafts"),
         temp_dir: p.temp_dir.clone(),
-        argv: argv
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect(),
+        argv: kept_argv,
         editor: env("VISUAL").or_else(|| env("EDITOR")),
         rules_cache: RulesCache::default(),
     };
@@ -203,6 +201,27 @@ fn data_dir(env: &dyn Fn(&str) -> Option<String>) -> PathBuf {
         .or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".local/share")))
         .unwrap_or_else(|| PathBuf::from("."));
     base.join("sitrep")
+}
+
+/// The command line as a draft keeps it: a `--db` given there is the store as shown to people
+/// (a shared store's connection without its password), so a draft never holds a secret.
+fn kept_argv(argv: &[std::ffi::OsString], db: &store::Location) -> Vec<String> {
+    let shown = || db.to_string();
+    let mut out = Vec::with_capacity(argv.len());
+    let mut next_is_db = false;
+    for a in argv.iter().map(|a| a.to_string_lossy().into_owned()) {
+        if std::mem::take(&mut next_is_db) {
+            out.push(shown());
+        } else if a == "--db" {
+            next_is_db = true;
+            out.push(a);
+        } else if a.starts_with("--db=") {
+            out.push(format!("--db={}", shown()));
+        } else {
+            out.push(a);
+        }
+    }
+    out
 }
 
 /// Prints an error: one line saying what and what to do, then its causes. Never a backtrace.

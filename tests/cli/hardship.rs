@@ -1,5 +1,6 @@
-//! A full disk, a read-only disk, and every kind of bad input: the failing command says the
-//! entry was NOT recorded, what was typed is kept, and nothing already recorded is harmed.
+//! A full disk, a read-only disk, a shared store out of reach, and every kind of bad input: the
+//! failing command says the entry was NOT recorded, what was typed is kept (never a password),
+//! and nothing already recorded is harmed.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
@@ -226,4 +227,28 @@ fn bad_input_is_refused_and_changes_nothing() {
         "input-validation: {} refusals with their exit codes and messages, non-UTF-8, NUL and 1 MiB by import; rows unchanged; SQL-looking text stored as typed",
         cases.len()
     );
+}
+
+#[test]
+fn a_shared_store_out_of_reach_keeps_the_draft_but_not_the_password() {
+    let env = TestEnv::new();
+    // Nothing listens on port 1: the connection is refused before anything is sent.
+    for db in [
+        vec!["--db", "postgresql://王磊:s3cret-pw@localhost:1/duty"],
+        vec!["--db=host=localhost port=1 user=王磊 password=s3cret-pw dbname=duty"],
+    ] {
+        let mut args = db.clone();
+        args.extend(["update", "ca-20260310-001", "--progress", "伤员已送医"]);
+        let r = env.run(&args);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(r.stderr.contains("NOT recorded"), "{}", r.stderr);
+        assert!(!r.stderr.contains("s3cret-pw"), "{}", r.stderr);
+        let draft = draft_of(&r.stderr);
+        assert!(draft.contains("伤员已送医"), "{draft}");
+        assert!(draft.contains("localhost"), "the store is named: {draft}");
+        assert!(
+            !draft.contains("s3cret-pw"),
+            "a password in a draft: {draft}"
+        );
+    }
 }
