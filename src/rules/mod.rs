@@ -430,11 +430,7 @@ impl Rules {
         }
         let names = self.figure_names();
         let list = names.join(", ");
-        let list_zh = names
-            .iter()
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join("、");
+        let list_zh = ids_zh(names.iter().map(|n| n.as_ref()));
         Err(msg!(
             "unknown figure `{name}`; the figures are: {list}",
             "未知的统计项 `{name}`；可用的统计项：{list_zh}"
@@ -453,6 +449,14 @@ impl Rules {
     pub fn list_severities(&self) -> (String, String) {
         list(self.severities.iter().map(|s| (&s.id, &s.label)))
     }
+}
+
+/// Ids in a Chinese message: each as typed in a code span, apart by 、.
+pub(crate) fn ids_zh<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
+    ids.into_iter()
+        .map(|id| format!("`{id}`"))
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// What is allowed where a file (an import, the rules) names an id: `id (label), …` in

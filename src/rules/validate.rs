@@ -351,13 +351,16 @@ impl Validator<'_> {
         if channels.contains(v) {
             return Ok(());
         }
-        let list = channels.join(", ");
+        let (list, list_zh) = (
+            channels.join(", "),
+            super::ids_zh(channels.iter().map(String::as_str)),
+        );
         self.err(
             s,
             key,
             msg!(
                 "unknown channel `{v}`; the channels are: {list}",
-                "未知的报送方式“{v}”；可用的方式：{list}"
+                "未知的报送方式 `{v}`；可用的方式：{list_zh}"
             ),
         )
     }
@@ -397,12 +400,13 @@ impl Validator<'_> {
                     let name = fig.get_ref();
                     if !figures.contains(&name.as_str()) {
                         let list = figures.join(", ");
+                        let list_zh = super::ids_zh(figures.iter().copied());
                         return self.err(
                             fig,
                             format!("{key}.{name}"),
                             msg!(
                                 "unknown figure `{name}`; the figures are: {list} (declare others in [[figures]])",
-                                "未知的统计项“{name}”；可用的统计项：{list}（其他统计项请在 [[figures]] 中声明）"
+                                "未知的统计项 `{name}`；可用的统计项：{list_zh}（其他统计项请在 [[figures]] 中声明）"
                             ),
                         );
                     }

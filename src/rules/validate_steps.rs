@@ -70,17 +70,15 @@ impl Validator<'_> {
             (Some(level), None) => {
                 let v = level.get_ref();
                 let Some(li) = levels.iter().position(|l| &l.id == v) else {
-                    let list = levels
-                        .iter()
-                        .map(|l| l.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                    let ids = || levels.iter().map(|l| l.id.as_str());
+                    let (list, list_zh) =
+                        (ids().collect::<Vec<_>>().join(", "), super::ids_zh(ids()));
                     return self.err(
                         level,
                         key("escalate"),
                         msg!(
                             "unknown level `{v}`; the levels are: {list}",
-                            "未知的层级“{v}”；可用的层级：{list}"
+                            "未知的层级 `{v}`；可用的层级：{list_zh}"
                         ),
                     );
                 };
@@ -268,17 +266,15 @@ impl Validator<'_> {
                 for k in list {
                     let v = k.get_ref();
                     if !kinds.iter().any(|x| &x.id == v) {
-                        let known = kinds
-                            .iter()
-                            .map(|x| x.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ");
+                        let ids = || kinds.iter().map(|x| x.id.as_str());
+                        let known = ids().collect::<Vec<_>>().join(", ");
+                        let known_zh = super::ids_zh(ids());
                         return self.err(
                             k,
                             key("kinds"),
                             msg!(
                                 "unknown kind `{v}`; the kinds are: {known}",
-                                "未知的事件类型“{v}”；可用的类型：{known}"
+                                "未知的事件类型 `{v}`；可用的类型：{known_zh}"
                             ),
                         );
                     }

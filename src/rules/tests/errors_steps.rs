@@ -443,5 +443,16 @@ fn step_errors_in_chinese() {
             Replace(r#"within = "15m""#, r#"within = "2bd""#),
             "工作日时长（bd）需要 [calendar] 表",
         ),
+        // Ids as the rules' author typed them, in code spans, apart by 、.
+        (
+            "an unknown level",
+            Replace(r#"escalate = "chief""#, r#"escalate = "mayor""#),
+            "未知的层级 `mayor`；可用的层级：`chief`、`city`",
+        ),
+        (
+            "an unknown channel",
+            Replace(r#"via = "written""#, r#"via = "pigeon""#),
+            "未知的报送方式 `pigeon`；可用的方式：`phone`、`written`",
+        ),
     ]);
 }
