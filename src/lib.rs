@@ -139,7 +139,7 @@ pub fn run(p: Process) -> i32 {
     };
     let width = env("COLUMNS").and_then(|c| c.trim().parse::<u16>().ok());
 
-    let kept_argv = kept_argv(&argv, &db);
+    let kept_argv = kept_argv(&argv);
     let ctx = Ctx {
         now,
         clock,
@@ -203,20 +203,33 @@ fn data_dir(env: &dyn Fn(&str) -> Option<String>) -> PathBuf {
     base.join("sitrep")
 }
 
-/// The command line as a draft keeps it: a `--db` given there is the store as shown to people
-/// (a shared store's connection without its password), so a draft never holds a secret.
-fn kept_argv(argv: &[std::ffi::OsString], db: &store::Location) -> Vec<String> {
-    let shown = || db.to_string();
+/// The command line as a draft keeps it: a `--db` connection string without its password (see
+/// [`store::pg::conninfo::without_password`]), everything else as typed, and all of it after
+/// `--` (values there are not flags).
+fn kept_argv(argv: &[std::ffi::OsString]) -> Vec<String> {
+    let kept = |db: &str| {
+        if store::pg::conninfo::is_conninfo(db) {
+            // One that does not read has no password sitrep could find either; say nothing of it.
+            store::pg::conninfo::without_password(db).unwrap_or_else(|| "postgresql://…".to_owned())
+        } else {
+            db.to_owned()
+        }
+    };
     let mut out = Vec::with_capacity(argv.len());
-    let mut next_is_db = false;
+    let (mut next_is_db, mut rest) = (false, false);
     for a in argv.iter().map(|a| a.to_string_lossy().into_owned()) {
-        if std::mem::take(&mut next_is_db) {
-            out.push(shown());
+        if rest {
+            out.push(a);
+        } else if std::mem::take(&mut next_is_db) {
+            out.push(kept(&a));
+        } else if a == "--" {
+            rest = true;
+            out.push(a);
         } else if a == "--db" {
             next_is_db = true;
             out.push(a);
-        } else if a.starts_with("--db=") {
-            out.push(format!("--db={}", shown()));
+        } else if let Some(db) = a.strip_prefix("--db=") {
+            out.push(format!("--db={}", kept(db)));
         } else {
             out.push(a);
         }

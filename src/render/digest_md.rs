@@ -366,3 +366,33 @@ pub fn head_line(d: &Digest) -> String {
     )
     .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::office_heading;
+    use crate::i18n::{Lang, in_lang};
+
+    #[test]
+    fn an_office_heading_names_the_office_or_else_gives_its_code() {
+        let names = BTreeMap::from([
+            ("ca".to_owned(), "甲县总值班室".to_owned()),
+            ("cb".to_owned(), "  ".to_owned()),
+        ]);
+        in_lang(Lang::Zh, || {
+            assert_eq!(office_heading("ca", &names), "甲县总值班室（ca）");
+            // A blank name, or none (a file's digest has no names), is the code alone.
+            assert_eq!(office_heading("cb", &names), "cb");
+            assert_eq!(office_heading("cc", &names), "cc");
+        });
+        in_lang(Lang::En, || {
+            assert_eq!(office_heading("ca", &names), "甲县总值班室 (ca)");
+        });
+        // A name is data: it cannot become markup.
+        let names = BTreeMap::from([("cd".to_owned(), "*县*|值班室".to_owned())]);
+        in_lang(Lang::En, || {
+            assert_eq!(office_heading("cd", &names), r"\*县\*\|值班室 (cd)");
+        });
+    }
+}

@@ -228,17 +228,15 @@ impl Validator<'_> {
             let v = s.get_ref();
             severities.iter().position(|x| &x.id == v).map_or_else(
                 || {
-                    let list = severities
-                        .iter()
-                        .map(|x| x.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                    let ids = || severities.iter().map(|x| x.id.as_str());
+                    let (list, list_zh) =
+                        (ids().collect::<Vec<_>>().join(", "), super::ids_zh(ids()));
                     self.err(
                         s,
                         key(k),
                         msg!(
                             "unknown severity `{v}`; the severities are: {list}",
-                            "未知的等级“{v}”；可用的等级：{list}"
+                            "未知的事故等级 `{v}`；可用的等级：{list_zh}"
                         ),
                     )
                 },

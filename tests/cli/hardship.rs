@@ -234,21 +234,40 @@ fn a_shared_store_out_of_reach_keeps_the_draft_but_not_the_password() {
     let env = TestEnv::new();
     // Nothing listens on port 1: the connection is refused before anything is sent.
     for db in [
-        vec!["--db", "postgresql://王磊:s3cret-pw@localhost:1/duty"],
-        vec!["--db=host=localhost port=1 user=王磊 password=s3cret-pw dbname=duty"],
+        vec![
+            "--db",
+            "postgresql://王磊:s3cret-pw@localhost:1/duty?sslmode=require",
+        ],
+        vec!["--db=host=localhost port=1 user=王磊 password=s3cret-pw dbname=duty sslmode=require"],
     ] {
         let mut args = db.clone();
-        args.extend(["update", "ca-20260310-001", "--progress", "伤员已送医"]);
+        args.extend(["update", "--progress", "伤员已送医", "--", "--db=ca-1"]);
         let r = env.run(&args);
         assert_eq!(r.code, 1, "{}", r.stderr);
         assert!(r.stderr.contains("NOT recorded"), "{}", r.stderr);
         assert!(!r.stderr.contains("s3cret-pw"), "{}", r.stderr);
         let draft = draft_of(&r.stderr);
         assert!(draft.contains("伤员已送医"), "{draft}");
-        assert!(draft.contains("localhost"), "the store is named: {draft}");
         assert!(
             !draft.contains("s3cret-pw"),
             "a password in a draft: {draft}"
         );
+        // The rest of the connection is kept, for the command to be run again as it was…
+        let v: serde_json::Value = serde_json::from_str(&draft).expect("a draft is JSON");
+        let argv: Vec<&str> = v["argv"]
+            .as_array()
+            .expect("argv")
+            .iter()
+            .map(|a| a.as_str().expect("text"))
+            .collect();
+        let kept = argv
+            .iter()
+            .find(|a| a.contains("localhost"))
+            .unwrap_or_else(|| panic!("no store in {argv:?}"));
+        for part in ["port=1", "user=王磊", "dbname=duty", "sslmode=require"] {
+            assert!(kept.contains(part), "{part} lost: {kept}");
+        }
+        // …and what follows `--` is a value, not a flag.
+        assert_eq!(argv.last(), Some(&"--db=ca-1"), "{argv:?}");
     }
 }

@@ -74,9 +74,16 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     store.prepare_bulk()?;
     let mut tx = store.write()?;
     let (incidents, entries) = import(ctx, &mut *tx, reader, &fallback, a.office.as_deref())?;
-    // The last batch goes in, and is checked, at commit: a refusal there undoes it all too.
-    tx.commit()
-        .with_context(|| msg!("nothing was imported", "未导入任何记录"))?;
+    // The last batch goes in, and is checked, at commit: a refusal there undoes it all too. (A
+    // connection lost during the commit is not one: whether it committed is not known, and the
+    // store's failure says so.)
+    tx.commit().map_err(|e| {
+        if crate::store::failure(&e).is_some() {
+            e
+        } else {
+            e.context(msg!("nothing was imported", "未导入任何记录"))
+        }
+    })?;
     writeln!(
         out,
         "{}",

@@ -454,5 +454,10 @@ fn step_errors_in_chinese() {
             Replace(r#"via = "written""#, r#"via = "pigeon""#),
             "未知的报送方式 `pigeon`；可用的方式：`phone`、`written`",
         ),
+        (
+            "an unknown severity",
+            Replace(r#"min_severity = "high""#, r#"min_severity = "hugex""#),
+            "未知的事故等级 `hugex`；可用的等级：`low`、`high`、`top`",
+        ),
     ]);
 }

@@ -304,8 +304,8 @@ impl Bulk {
                 // Met only where the store's hash function is not the one sitrep made (altered
                 // by the owner's role) or by a fault in sitrep: the two chains differ.
                 return Err(refuse(msg!(
-                    "the database's hash of an entry sent for office {office} differs from sitrep's: the store's function sitrep.entry_hash is not the one sitrep made (altered, or a fault in sitrep); compare it with a new store's (`\\sf sitrep.entry_hash` in psql)",
-                    "数据库为单位 {office} 的条目计算的哈希与 sitrep 的不同：共享库中的函数 sitrep.entry_hash 不是 sitrep 所建（已被改动，或 sitrep 有缺陷）；请与新建共享库中的同名函数比对（psql 中 `\\sf sitrep.entry_hash`）"
+                    "the database's hash of an entry sent for office {office} differs from sitrep's: either the store's function sitrep.entry_hash was altered, or sitrep has a fault; compare the function with a new store's (`\\sf sitrep.entry_hash` in psql)",
+                    "数据库为单位 {office} 的条目计算的哈希与 sitrep 的不同：或是共享库中的函数 sitrep.entry_hash 被改动过，或是 sitrep 有缺陷；请与新建共享库中的同名函数比对（psql 中 `\\sf sitrep.entry_hash`）"
                 )));
             }
             Err(e) => return Err(e.into()),

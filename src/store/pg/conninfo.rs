@@ -272,6 +272,31 @@ pub fn parse(text: &str, env: &PgEnv) -> Result<Conn, Msg> {
     resolve::resolve(pairs, env)
 }
 
+/// The connection string as given, for a draft's command line: unchanged where it holds no
+/// password; otherwise the same settings without the password, in libpq's `key=value` form (a
+/// URL's hosts, ports and parameters as the pairs it stands for), so the command run again
+/// from the draft connects as it did, the password then from `PGPASSWORD` or the password file.
+/// `None` where `text` does not read as a connection string.
+pub fn without_password(text: &str) -> Option<String> {
+    let t = text.trim();
+    let pairs = match t
+        .strip_prefix("postgresql://")
+        .or_else(|| t.strip_prefix("postgres://"))
+    {
+        Some(rest) => syntax::url(rest).ok()?,
+        None => syntax::key_value(t).ok()?,
+    };
+    if pairs.iter().all(|(k, _)| k != "password") {
+        return Some(text.to_owned());
+    }
+    let kept: Vec<String> = pairs
+        .into_iter()
+        .filter(|(k, _)| k != "password")
+        .map(|(k, v)| format!("{k}={}", syntax::quoted(&v)))
+        .collect();
+    Some(kept.join(" "))
+}
+
 /// Connects to the first target that answers, as libpq tries its hosts: a host that cannot be
 /// reached (or is not what `target_session_attrs` asks) passes to the next; an error the server
 /// sent (a refused login, a database that does not exist, a server starting up) ends the

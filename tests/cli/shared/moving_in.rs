@@ -167,7 +167,15 @@ fn an_import_the_database_hashes_otherwise_is_refused_whole() {
     let (code, out) = with_stdin(&s, &owner, &["import", "--office", "ca", "-"], &line);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("differs from sitrep's"), "{out}");
+    assert!(out.contains("`\\sf sitrep.entry_hash`"), "{out}");
     assert!(out.contains("nothing was imported"), "{out}");
+    let zh = ["--lang", "zh", "import", "--office", "ca", "-"];
+    let (code, out) = with_stdin(&s, &owner, &zh, &line);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("哈希与 sitrep 的不同") && out.contains("未导入任何记录"),
+        "{out}"
+    );
     assert_eq!(s.owner_sql("SELECT count(*) FROM sitrep.entries"), "0");
     assert_eq!(s.owner_sql("SELECT count(*) FROM sitrep.incidents"), "0");
 }

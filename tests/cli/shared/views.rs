@@ -90,7 +90,8 @@ fn the_citys_digest_groups_its_counties_by_office_under_their_names() {
     assert!(md.contains("\n## Office: 甲县总值班室 (ca)\n"), "{md}");
 
     // A county's officer: its own office only, in JSON and in Markdown.
-    let (_, v) = s.json_as(B, &day);
+    let (code, v) = s.json_as(B, &day);
+    assert_eq!(code, 0, "{v}");
     assert_eq!(new_with_office(&v), [(b.clone(), "cb".to_owned())]);
     let mut args = day.to_vec();
     args.extend(["--format", "markdown", "--lang", "zh"]);
@@ -101,6 +102,14 @@ fn the_citys_digest_groups_its_counties_by_office_under_their_names() {
     // The city narrowed to one county.
     let mut args = day.to_vec();
     args.extend(["--office", "ca"]);
-    let (_, v) = s.json_as(CITY, &args);
-    assert_eq!(new_with_office(&v), [(a, "ca".to_owned())]);
+    let (code, v) = s.json_as(CITY, &args);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(new_with_office(&v), [(a.clone(), "ca".to_owned())]);
+    args.extend(["--format", "markdown", "--lang", "zh"]);
+    let md = s.ok_as(CITY, &args);
+    assert!(md.contains("\n## 单位：甲县总值班室（ca）\n"), "{md}");
+    assert!(
+        md.contains(&a) && !md.contains("乙县") && !md.contains(&b),
+        "{md}"
+    );
 }

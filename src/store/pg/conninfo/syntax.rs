@@ -158,6 +158,15 @@ fn decode(text: &str) -> Result<String, Msg> {
     })
 }
 
+/// A value as `key_value` reads it back: as it is where it holds nothing that needs quoting,
+/// else single-quoted with `\` and `'` escaped.
+pub fn quoted(value: &str) -> String {
+    if !value.is_empty() && !value.contains(|c: char| c.is_whitespace() || c == '\'' || c == '\\') {
+        return value.to_owned();
+    }
+    format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
 /// The pairs of libpq's `key=value` form: pairs separated by white space, spaces allowed around
 /// `=`, a value single-quoted to hold spaces, `\` escaping the next character (a quote or a
 /// backslash) inside quotes or out.

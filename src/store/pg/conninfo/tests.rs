@@ -11,7 +11,7 @@ use std::time::Duration;
 use postgres::config::{Host, SslMode as PgSslMode};
 
 use super::pgpass::{self, Key};
-use super::{Check, Conn, PgEnv, SslMode, Target, is_conninfo, parse};
+use super::{Check, Conn, PgEnv, SslMode, Target, is_conninfo, parse, without_password};
 
 /// A self-signed certificate and its key, made for these tests (never a real authority).
 const CERT: &str = include_str!("testdata/cert.pem");
@@ -509,4 +509,44 @@ fn a_client_certificate_needs_a_private_key_only_its_owner_reads() {
         dir.path().display()
     );
     assert!(err(&no_key, &env(&[])).contains("sslkey=FILE"));
+}
+
+#[test]
+fn a_draft_keeps_the_connection_but_not_its_password() {
+    let e = env(&[]);
+    // Without a password: as typed.
+    for text in [
+        "postgresql://officer@db:6000/duty?sslmode=require",
+        "host=db dbname=duty",
+    ] {
+        assert_eq!(without_password(text).as_deref(), Some(text));
+    }
+    // With one: every other setting kept, and read back the same.
+    for text in [
+        "postgresql://officer:s3cret@db:6000,db2:6001/duty?sslmode=require&connect_timeout=3",
+        "postgresql://officer@db/duty?password=s3cret&application_name=x",
+        r"host=db port=6000 user=officer password='s3 cr\'et' dbname='my duty' sslmode=require",
+    ] {
+        let kept = without_password(text).unwrap();
+        assert!(!kept.contains("s3"), "{text} → {kept}");
+        let (before, after) = (ok(text, &e), ok(&kept, &e));
+        assert_eq!(places(&after), places(&before), "{kept}");
+        assert_eq!(
+            (&after.user, &after.dbname, after.sslmode, &after.display),
+            (
+                &before.user,
+                &before.dbname,
+                before.sslmode,
+                &before.display
+            ),
+            "{kept}"
+        );
+        assert_eq!(password(&after.targets[0]), None, "{kept}");
+    }
+    assert_eq!(
+        without_password("host=db password=pw options='-c x=1'").as_deref(),
+        Some("host=db options='-c x=1'")
+    );
+    // What does not read as a connection string gives nothing to keep.
+    assert_eq!(without_password("host='unclosed password=pw"), None);
 }
