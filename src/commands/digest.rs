@@ -57,7 +57,7 @@ pub fn run(ctx: &Ctx, a: Args, out: &mut dyn Write) -> Result<Exit> {
     }
     let mut store = super::open::read(ctx, &a.office)?;
     let rules = super::open::reading_rules(ctx, &mut store)?;
-    let window = window(ctx, &a, &rules)?;
+    let window = so_far(ctx, window(ctx, &a, &rules)?, &rules)?;
     let mut damaged = store.damage().to_vec();
     let (loaded, head) = {
         let mut tx = store.read()?;
@@ -117,6 +117,38 @@ fn office_names(store: &mut crate::store::Store) -> Result<BTreeMap<String, Stri
     }
     let offices = store.postgres()?.offices().list()?;
     Ok(offices.into_iter().map(|o| (o.code, o.name)).collect())
+}
+
+/// A window not yet over is reported up to now, and said so: judged at its end, a step due
+/// later tonight would be called overdue by hours it has not yet been. One that has not begun
+/// is refused.
+fn so_far(ctx: &Ctx, w: Window, rules: &crate::rules::Rules) -> Result<Window> {
+    if w.to <= ctx.now {
+        return Ok(w);
+    }
+    let (from, to, now) = (
+        short(rules.tz, w.from),
+        short(rules.tz, w.to),
+        short(rules.tz, ctx.now),
+    );
+    if w.from >= ctx.now {
+        return Err(refuse(msg!(
+            "the window {from} to {to} has not begun (it is {now}): there is nothing to report yet",
+            "时段 {from} 至 {to} 尚未开始（现在是 {now}）：还没有可报告的内容"
+        )));
+    }
+    eprintln!(
+        "{}",
+        msg!(
+            "note: the window {from} to {to} is not over: this digest covers it up to now, {now}",
+            "注意：时段 {from} 至 {to} 尚未结束：本日报只统计到现在（{now}）"
+        )
+    );
+    // Half-open: up to the second after now, so what was entered just now is in it.
+    Ok(Window {
+        from: w.from,
+        to: ctx.now + chrono::Duration::seconds(1),
+    })
 }
 
 fn window(ctx: &Ctx, a: &Args, rules: &crate::rules::Rules) -> Result<Window> {

@@ -465,3 +465,44 @@ print(json.dumps({
     assert_eq!(v["known"], json!(["2026-03-10 14:10", "2026-03-10 14:10"]));
     assert_eq!(v["new"], json!(["是", "是"]));
 }
+
+/// A duty day not yet over is reported up to now, and says so: judged at its end (08:00 the
+/// next morning) a step due in ten minutes would be called hours overdue.
+#[test]
+pub fn a_day_in_progress_is_reported_up_to_now() {
+    let mut env = TestEnv::new();
+    env.at("2026-03-10T14:12:00+08:00");
+    let id = env.file(&["--occurred", "14:05", "--known", "14:10"]);
+    let r = env.run(&["digest", "--date", "2026-03-10", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("is not over: this digest covers it up to now, 2026-03-10 14:12"),
+        "{}",
+        r.stderr
+    );
+    let v: Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(v["to"], json!("2026-03-10T14:12:01+08:00"));
+    assert_eq!(v["new"][0]["id"], json!(id));
+    assert_eq!(v["findings"], json!([]), "nothing is overdue yet: {v}");
+    assert_eq!(v["open"][0]["next_due"]["minutes"], json!(12), "{v}");
+    // Once the day is over, the same day is judged at its end.
+    env.at("2026-03-11T09:00:00+08:00");
+    let r = env.run(&["digest", "--date", "2026-03-10", "--format", "json"]);
+    assert!(!r.stderr.contains("is not over"), "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(v["to"], json!("2026-03-11T08:00:00+08:00"));
+    assert!(
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f["kind"] == json!("overdue")),
+        "{v}"
+    );
+    // A day that has not begun has nothing to report.
+    env.at("2026-03-10T14:12:00+08:00");
+    let r = env.run(&["digest", "--date", "2026-03-12"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("has not begun"), "{}", r.stderr);
+}
