@@ -137,13 +137,10 @@ fn so_far(ctx: &Ctx, w: Window, rules: &crate::rules::Rules) -> Result<Window> {
             "时段 {from} 至 {to} 尚未开始（现在是 {now}）：还没有可报告的内容"
         )));
     }
-    eprintln!(
-        "{}",
-        msg!(
-            "note: the window {from} to {to} is not over: this digest covers it up to now, {now}",
-            "注意：时段 {from} 至 {to} 尚未结束：本日报只统计到现在（{now}）"
-        )
-    );
+    super::note(Some(&msg!(
+        "note: the window {from} to {to} is not over: this digest covers it up to now, {now}",
+        "注意：时段 {from} 至 {to} 尚未结束：本日报只统计到现在（{now}）"
+    )));
     // Half-open: up to the second after now, so what was entered just now is in it.
     Ok(Window {
         from: w.from,
