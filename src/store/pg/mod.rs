@@ -191,6 +191,11 @@ pub fn classify(cause: &(dyn std::error::Error + 'static)) -> Option<Failure> {
         // No answer from the server: the connection could not be made or was cut.
         return Some(Failure::Lost);
     };
+    if *code == S::INSUFFICIENT_PRIVILEGE {
+        // A refusal of this login, not a failure of the store: the same command can never
+        // succeed, so no draft is kept for it.
+        return None;
+    }
     Some(match code {
         c if *c == S::T_R_SERIALIZATION_FAILURE || *c == S::T_R_DEADLOCK_DETECTED => {
             Failure::Conflict

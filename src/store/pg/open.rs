@@ -10,7 +10,11 @@ use crate::msg;
 
 /// The migrations, in order: `meta.version` is how many have run. `:users` is the store's group
 /// role, which every office role is a member of.
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql"), include_str!("migration2.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema.sql"),
+    include_str!("migration2.sql"),
+    include_str!("migration3.sql"),
+];
 
 /// A shared store's connection string and the `PG*` environment it is read with.
 #[derive(Debug, Clone)]

@@ -7,8 +7,10 @@ use crate::pg::cluster::{cluster, ident};
 
 const A: &str = "甲县值班员";
 
-/// What migration 2 changed, put back: the store as schema 1 left it.
+/// What migrations 3 and 2 changed, put back: the store as schema 1 left it.
 const BACK_TO_1: &str = "
+    DROP TRIGGER entries_allowed ON sitrep.entries;
+    DROP FUNCTION sitrep.entries_allowed();
     ALTER TABLE sitrep.entries DROP CONSTRAINT entries_incident_office_fkey;
     ALTER TABLE sitrep.incidents DROP CONSTRAINT incidents_id_office;
     ALTER TABLE sitrep.entries
@@ -61,7 +63,11 @@ fn a_store_at_schema_1_is_read_as_it_is_and_written_again_once_its_owner_migrate
     s.owner_ok(&["admin", "migrate"]);
     assert_eq!(
         s.owner_sql("SELECT value FROM sitrep.meta WHERE key = 'version'"),
-        "2"
+        "3"
+    );
+    assert_eq!(
+        s.owner_sql("SELECT count(*) FROM pg_trigger WHERE tgname = 'entries_allowed'"),
+        "1"
     );
     assert_eq!(constraints(&s), "entries_incident_office_fkey");
     // The chain goes on from where schema 1 left it, and holds.

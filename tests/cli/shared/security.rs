@@ -66,6 +66,16 @@ fn an_officer_reads_and_writes_only_its_own_office() {
     e.by = A.to_owned();
     let err = s.refused_sql(A, &e.insert());
     assert!(err.contains("row-level security"), "{err}");
+    // Nor does a wrong one tell A anything of B's office: whether the incident exists, how
+    // many entries it has (the chain's own checks never answer a login that may not write).
+    for (incident, n) in [(b.as_str(), 9), ("cb-20260310-777", 5)] {
+        let mut probe = e.clone();
+        probe.incident = incident.to_owned();
+        probe.n = n;
+        let err = s.refused_sql(A, &probe.insert());
+        assert!(err.contains("row-level security"), "{err}");
+        assert!(!err.contains("follow") && !err.contains("entry 1"), "{err}");
+    }
     // A's own office with B's incident; a new incident under B's code.
     e.office = "ca".to_owned();
     let err = s.refused_sql(A, &e.insert());
@@ -284,6 +294,10 @@ fn the_citys_supervisor_reads_its_tree_and_appends_only_reviews() {
     // Not a follow-up of a county's incident, by sitrep or by SQL…
     let r = s.run_as(CITY, &["update", &a, "--progress", "市里代报"]);
     assert_eq!(r.code, 1, "{}", r.stdout);
+    // A refusal of the login, not a failure of the store: no draft to run again in vain, and
+    // the message says what a supervisor may append.
+    assert!(!r.stderr.contains("NOT recorded"), "{}", r.stderr);
+    assert!(r.stderr.contains("reviews only"), "{}", r.stderr);
     let mut e = s.entry(&a, 2);
     e.n = 3;
     e.by = CITY.to_owned();
