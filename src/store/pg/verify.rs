@@ -8,6 +8,8 @@ use postgres::fallible_iterator::FallibleIterator;
 
 use super::Shared;
 use crate::damage::{ChainReport, Damage, MAX_DAMAGE, SchemaProblem, VerifyReport};
+use crate::error::refuse;
+use crate::msg;
 use crate::store::chain::Link;
 use crate::store::walk::Walk;
 
@@ -22,6 +24,18 @@ pub fn verify(
         Some(None) => (None, head.map(str::to_owned)),
         None => (None, None),
     };
+    // An office outside the login's reach is not a damaged chain: it is one this login cannot
+    // prove anything of.
+    if let Some(o) = want_office
+        .as_deref()
+        .filter(|o| !shared.readable.iter().any(|r| r == o))
+    {
+        let login = &shared.login;
+        return Err(refuse(msg!(
+            "{login} cannot read office {o}'s record, so cannot prove its head: verify it as one of its officers, a supervisor above it, or the owner",
+            "{login} 无权读取单位 {o} 的记录，无法核验其链头：请由该单位的值班员、其上级带班领导或所有者核验"
+        )));
+    }
     let mut tx = client
         .build_transaction()
         .isolation_level(postgres::IsolationLevel::RepeatableRead)

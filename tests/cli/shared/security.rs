@@ -124,6 +124,18 @@ fn an_officer_reads_and_writes_only_its_own_office() {
     // The owner's verify: both chains whole.
     let (code, v) = s.json_as(s.owner(), &["verify"]);
     assert_eq!((code, &v["ok"]), (0, &Value::Bool(true)), "{v}");
+    // B's head, asked of A: not damage, a record A cannot read.
+    let chains = v["chains"].as_array().expect("chains");
+    let cb = chains
+        .iter()
+        .find(|c| c["office"] == "cb")
+        .and_then(|c| c["head"].as_str())
+        .expect("cb's head");
+    let r = s.run_as(A, &["verify", "--head", &format!("cb={cb}")]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("cannot read office cb"), "{}", r.stderr);
+    assert!(!r.stdout.contains("damaged"), "{}", r.stdout);
+    s.ok_as(B, &["verify", "--head", &format!("cb={cb}")]);
 }
 
 #[test]
@@ -362,10 +374,11 @@ fn verify_detects_what_the_owner_altered_behind_the_triggers() {
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let r = s.run_as(A, &["verify", "--head", &format!("cb={head}")]);
     assert_eq!(
-        r.code, 3,
+        r.code, 1,
         "another office's head is not A's to prove: {}",
         r.stdout
     );
+    assert!(r.stderr.contains("cannot read office cb"), "{}", r.stderr);
 
     // The owner rewrites the facts of the initial report, with the guard off and back on.
     s.owner_sql(&format!(
