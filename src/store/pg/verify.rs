@@ -32,8 +32,8 @@ pub fn verify(
     {
         let login = &shared.login;
         return Err(refuse(msg!(
-            "{login} cannot read office {o}'s record, so cannot prove its head: verify it as one of its officers, a supervisor above it, or the owner",
-            "{login} 无权读取单位 {o} 的记录，无法核验其链头：请由该单位的值班员、其上级带班领导或所有者核验"
+            "{login} cannot read office {o}'s record (or there is no such office: `sitrep office list` names them), so cannot prove its head: verify it as one of its officers, a supervisor above it, or the owner",
+            "{login} 无权读取单位 {o} 的记录（或没有这个单位：`sitrep office list` 列出全部单位），无法核验其链头：请由该单位的值班员、其上级带班领导或所有者核验"
         )));
     }
     let mut tx = client
