@@ -11,6 +11,13 @@ use serde_json::Value;
 use crate::env::{Run, TestEnv};
 use crate::pg::cluster::{Cluster, cluster};
 
+/// The officer of county `ca` in [`Shared::staffed_city`].
+pub const COUNTY_A: &str = "甲县值班员";
+/// The officer of county `cb`.
+pub const COUNTY_B: &str = "乙县值班员";
+/// The city's supervisor (`cs`, and so both counties).
+pub const CITY_SUPERVISOR: &str = "市值班长";
+
 pub struct Shared<'c> {
     pub env: TestEnv,
     pub cluster: &'c Cluster,
@@ -38,6 +45,16 @@ impl Shared<'static> {
         s.add_office("cs", "市委市政府总值班室", None);
         s.add_office("ca", "甲县总值班室", Some("cs"));
         s.add_office("cb", "乙县总值班室", Some("cs"));
+        Some(s)
+    }
+
+    /// The city with its people: [`COUNTY_A`]'s and [`COUNTY_B`]'s officers and the city's
+    /// supervisor, [`CITY_SUPERVISOR`].
+    pub fn staffed_city() -> Option<Shared<'static>> {
+        let s = Shared::city()?;
+        s.grant("ca", COUNTY_A, false);
+        s.grant("cb", COUNTY_B, false);
+        s.grant("cs", CITY_SUPERVISOR, true);
         Some(s)
     }
 }

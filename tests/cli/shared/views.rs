@@ -5,18 +5,11 @@
 
 use serde_json::Value;
 
-use super::env::Shared;
-
-const A: &str = "甲县值班员";
-const B: &str = "乙县值班员";
-const CITY: &str = "市值班长";
+use super::env::{CITY_SUPERVISOR as CITY, COUNTY_A as A, COUNTY_B as B, Shared};
 
 /// The city with an incident filed by each county's officer: (store, A's id, B's id).
 fn city_with_two_incidents() -> Option<(Shared<'static>, String, String)> {
-    let s = Shared::city()?;
-    s.grant("ca", A, false);
-    s.grant("cb", B, false);
-    s.grant("cs", CITY, true);
+    let s = Shared::staffed_city()?;
     let a = s.file_as(A, &["--title", "甲县化工厂泄漏"]);
     let b = s.file_as(B, &["--title", "乙县道路塌陷"]);
     Some((s, a, b))
