@@ -133,8 +133,8 @@ fn so_far(ctx: &Ctx, w: Window, rules: &crate::rules::Rules) -> Result<Window> {
     );
     if w.from >= ctx.now {
         return Err(refuse(msg!(
-            "the window {from} to {to} has not begun (it is {now}): there is nothing to report yet",
-            "时段 {from} 至 {to} 尚未开始（现在是 {now}）：还没有可报告的内容"
+            "the window {from} to {to} has not begun (it is {now}): there is nothing to report yet; give a day or window that has begun, or leave them out for the latest complete day",
+            "时段 {from} 至 {to} 尚未开始（现在是 {now}）：还没有可报告的内容；请给出已开始的值班日或时段，或不给出以取最近一个完整的值班日"
         )));
     }
     super::note(Some(&msg!(
